@@ -1,0 +1,86 @@
+"""The storage interface. SQLite implements it as the embedded default; PostgreSQL later.
+
+A store keeps every record's JSON form and the original bytes of the file it was read from,
+and a history of the sha256 of earlier versions. `add` is idempotent and atomic: it writes one
+record wholly or not at all.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Iterator
+
+from archivist.document import Document
+
+__all__ = ["AddResult", "HistoryEntry", "RecordSummary", "Store"]
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What `Store.add` did: `action` is "added", "unchanged" or "updated"."""
+
+    id: str
+    action: str
+    previous_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    id: str
+    date: str | None
+    title: str | None
+    format: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    sha256: str
+    path: str
+    replaced_at: str
+
+
+class Store(abc.ABC):
+    """A place that keeps records. Use as a context manager, or call `close()`."""
+
+    @abc.abstractmethod
+    def add(self, document: Document) -> AddResult:
+        """Store `document` in one transaction.
+
+        Same id and same sha256 as stored: nothing changes ("unchanged"). Same id, other sha256:
+        the record is replaced and the old sha256 goes into its history ("updated").
+        """
+
+    @abc.abstractmethod
+    def get(self, id: str) -> Document:
+        """The record with this id, original bytes included; NotFoundError if there is none."""
+
+    @abc.abstractmethod
+    def original(self, id: str) -> bytes:
+        """The original bytes of the file the record was read from, byte for byte."""
+
+    @abc.abstractmethod
+    def history(self, id: str) -> list[HistoryEntry]:
+        """Earlier versions' sha256, oldest first."""
+
+    @abc.abstractmethod
+    def list(self, limit: int | None = None, offset: int = 0) -> list[RecordSummary]:
+        """Records ordered by date (undated last), then id."""
+
+    @abc.abstractmethod
+    def ids(self) -> Iterator[str]:
+        """Every record id."""
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """How many records the store holds."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
