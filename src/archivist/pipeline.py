@@ -1,7 +1,8 @@
 """The enrichment pipeline: named stages, each a plain `Document -> Document` callable.
 
-A stage declares the fields it requires and the fields it assigns; the order is fixed at
-registration and can be printed (`archivist stages`). A stage that raises is reported with its
+A stage declares the fields it requires and the fields it assigns; a stage runs after every
+stage that assigns what it requires (ties keep the order of registration), and the order can be
+printed (`archivist stages`). A stage that raises is reported with its
 name and the document's id (StageError), so a failure points at the component that failed.
 """
 
@@ -46,8 +47,7 @@ def stage(name: str, *, requires: tuple[str, ...] = (), assigns: tuple[str, ...]
 
 def run(document: Document, stages: list[Stage] | None = None) -> Document:
     """Run every stage (or the given ones) over `document`, in order."""
-    _load_stages()
-    for current in stages if stages is not None else STAGES:
+    for current in stages if stages is not None else ordered():
         try:
             document = current(document)
         except Exception as exc:  # a stage's bug must name the stage, not vanish in a traceback
@@ -56,8 +56,30 @@ def run(document: Document, stages: list[Stage] | None = None) -> Document:
 
 
 def stages() -> list[Stage]:
+    """Every registered stage, in the order `run` runs them."""
+    return ordered()
+
+
+def ordered() -> list[Stage]:
     _load_stages()
-    return list(STAGES)
+    remaining = list(STAGES)
+    result: list[Stage] = []
+    while remaining:
+        for candidate in remaining:
+            waits_for = [
+                other
+                for other in remaining
+                if other is not candidate and set(other.assigns) & set(candidate.requires)
+                and not set(candidate.assigns) & set(other.requires)
+            ]
+            if not waits_for:
+                break
+        else:
+            names = ", ".join(s.name for s in remaining)
+            raise ValueError(f"stages {names} require each other's fields in a cycle")
+        remaining.remove(candidate)
+        result.append(candidate)
+    return result
 
 
 def _load_stages() -> None:

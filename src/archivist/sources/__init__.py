@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Protocol
 
 from archivist.document import Document, Source
-from archivist.errors import UnknownFormatError
+from archivist.errors import TruncatedRecordError, UnknownFormatError
 from archivist.sources.decoding import MAX_BYTES, decode
 from archivist.sources.markdown import MarkdownReader
+from archivist.sources.sections import looks_truncated
 from archivist.sources.wilson_text import WilsonTextReader
 
 __all__ = ["MAX_BYTES", "READERS", "Reader", "decode", "read_bytes", "read_path", "reader_named"]
@@ -52,6 +53,10 @@ def read_bytes(path: str | Path, data: bytes, max_bytes: int = MAX_BYTES) -> Doc
     scored = sorted(((reader.detect(text), i, reader) for i, reader in enumerate(READERS)), key=lambda t: (-t[0], t[1]))
     confidence, _, reader = scored[0]
     if confidence < MIN_CONFIDENCE:
+        if looks_truncated(text):
+            raise TruncatedRecordError(
+                path, "opens like an archive export (a dated first line) but has no Citation, Summary or Contents: truncated?"
+            )
         raise UnknownFormatError(
             path,
             "not a recognised archive export (no Citation/Summary/Contents labels or dated title); "
