@@ -172,7 +172,8 @@ _RUSSIAN_REFERENCE = re.compile(
     rf"(?:(?P<opis_label>{_OPIS})\s*(?P<opis>[\w/-]+)[,.]?\s*)?"
     r"(?:(?:p\.|papka|por\.)\s*[\w/-]+[,.]?\s*)?"  # a papka (folder) between opis and delo
     rf"(?:(?P<delo_label>{_DELO})\s*(?P<delo>[\w/-]+)[,.]?\s*)?"
-    rf"(?:(?P<pages_label>{_PAGES})\s*(?P<pages>[\w\s,–—-]+?))?\s*\.?$"
+    rf"(?:(?P<pages_label>{_PAGES})\s*(?P<pages>\d+(?:\s*(?:ob\.?|rev\.?))?(?:\s*[-–—,]\s*\d+(?:\s*(?:ob\.?|rev\.?))?)*))?"
+    r"(?:[,;.]?\s+.*)?\.?$"  # "..., copy in Volkogonov Collection" stays in the raw string only
 )
 # "PRC FMA 109-01094-02, 1-10": an archive's abbreviation, a file number and pages
 _NUMBERED_FILE = re.compile(r"^(?P<repository>[A-Z][A-Za-z .()]*?)\s+(?P<file>\d[\d.]*(?:-\d+){1,4})(?:,\s*(?P<pages>\d+(?:\s*[-–]\s*\d+)?))?$")

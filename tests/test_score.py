@@ -1,0 +1,36 @@
+"""The accuracy floor on the FRUS Korea gold: the scorer's figures may rise, never fall."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+#: field -> the share of the 46 records that must be exactly right
+FLOORS = {
+    "id": 1.0,
+    "title": 1.0,
+    "date": 1.0,
+    "url": 1.0,
+    "summary": 1.0,
+    "citation.title": 1.0,
+    "citation.date": 1.0,
+    "citation.source_note": 1.0,
+    "citation.url": 1.0,
+}
+
+
+def load_scorer():
+    path = Path(__file__).resolve().parents[1] / "bench" / "score.py"
+    spec = importlib.util.spec_from_file_location("score", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_frus_gold_floors(shared):
+    scorer = load_scorer()
+    results, misses = scorer.score(shared / "corpus" / "frus-korea-1955-57")
+    assert next(iter(results.values()))[1] == 46
+    for field, floor in FLOORS.items():
+        right, total = results[field]
+        assert right / total >= floor, (field, misses[field][:3])
