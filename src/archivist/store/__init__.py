@@ -1,0 +1,57 @@
+"""Where records are kept. `open_store` turns a path or URL into a Store.
+
+A plain path or a `sqlite:///path` URL opens the embedded SQLite store; a `postgresql://` URL
+will open the server store once it exists.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from archivist.errors import StoreError
+from archivist.store.base import AddResult, HistoryEntry, RecordSummary, Store
+from archivist.store.sqlite import SQLiteStore
+
+__all__ = ["AddResult", "HistoryEntry", "RecordSummary", "SQLiteStore", "Store", "open_store"]
+
+_SQLITE_PREFIX = "sqlite:///"
+_POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+
+
+def open_store(url_or_path: str | os.PathLike[str]) -> Store:
+    """Open the store at a path (`archive.db`), `sqlite:///archive.db`, or `postgresql://...`.
+
+    As with SQLAlchemy URLs, `sqlite:///archive.db` is relative and `sqlite:////srv/archive.db`
+    is absolute.
+    """
+    if isinstance(url_or_path, Path):
+        return SQLiteStore(url_or_path)
+    target = os.fspath(url_or_path)
+    if target.startswith(_SQLITE_PREFIX):
+        path = target[len(_SQLITE_PREFIX):]
+        if not path:
+            raise StoreError(f"{target!r} names no file; write sqlite:///archive.db")
+        return SQLiteStore(path)
+    if target.startswith(_POSTGRES_PREFIXES):
+        raise StoreError(
+            f"the PostgreSQL store is not available yet (asked for {_redact(target)}); "
+            "use a SQLite file such as archive.db"
+        )
+    if "://" in target:
+        scheme = target.split("://", 1)[0]
+        raise StoreError(
+            f"unknown store URL scheme {scheme!r} in {_redact(target)}; "
+            "give a file path, sqlite:///path or postgresql://host/db"
+        )
+    return SQLiteStore(target)
+
+
+def _redact(url: str) -> str:
+    """The URL with any password replaced, so it can go into an error message or a log."""
+    scheme, _, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if at and ":" in credentials:
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url

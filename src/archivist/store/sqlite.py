@@ -1,0 +1,315 @@
+"""The embedded store: one SQLite file in WAL mode.
+
+Layout (schema version 1):
+
+- `documents`: one row per record, keyed by the record's id. The JSON form (`to_dict()`,
+  without the original bytes) is the truth; title and date bounds are copied out so listing
+  and sorting never parse JSON.
+- `originals`: the original bytes of every file ever stored, keyed by sha256, so the same file
+  under two names, or a record and its history, share one copy.
+- `history`: the sha256 and path of every version a record had before its current one.
+- `schema_migrations`: which migrations have been applied, and when.
+
+Every `add` is one `BEGIN IMMEDIATE ... COMMIT`, so a process killed half-way through leaves a
+record wholly stored or absent. `synchronous=NORMAL` can lose the last commits on power loss
+but never corrupts the file in WAL mode; an interrupted ingest is simply run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from archivist.document import Document
+from archivist.errors import NotFoundError, SchemaError, StoreError
+from archivist.store.base import AddResult, HistoryEntry, RecordSummary, Store
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
+
+#: Migration n (1-based) is MIGRATIONS[n - 1]. Append only: a migration once released never
+#: changes, because stores in the wild have already applied it.
+MIGRATIONS: list[tuple[str, ...]] = [
+    (
+        """
+        CREATE TABLE originals (
+            sha256 TEXT PRIMARY KEY,
+            bytes  BLOB NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE documents (
+            id            TEXT PRIMARY KEY,
+            sha256        TEXT NOT NULL REFERENCES originals (sha256),
+            format        TEXT NOT NULL,
+            path          TEXT NOT NULL,
+            title         TEXT,
+            date_edtf     TEXT,
+            date_earliest TEXT,
+            date_latest   TEXT,
+            json          TEXT NOT NULL,
+            added_at      TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        )
+        """,
+        # The expression matches the ORDER BY in `list`, so listing a page is an index walk.
+        "CREATE INDEX documents_by_date ON documents (date_earliest IS NULL, date_earliest, id)",
+        "CREATE INDEX documents_by_sha256 ON documents (sha256)",
+        """
+        CREATE TABLE history (
+            id          TEXT NOT NULL,
+            sha256      TEXT NOT NULL REFERENCES originals (sha256),
+            path        TEXT NOT NULL,
+            replaced_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX history_by_id ON history (id)",
+    ),
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_SUMMARY_COLUMNS = "id, date_edtf, title, format, sha256"
+
+
+class SQLiteStore(Store):
+    """Records in one SQLite file at `path` (created, with its folder, if missing)."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        in_memory = self.path == ":memory:" or self.path.startswith("file::memory:")
+        if not in_memory:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # One connection guarded by a lock: the web app calls in from worker threads, and
+        # SQLite connections are not safe to use from two threads at once.
+        self._lock = threading.RLock()
+        try:
+            # isolation_level=None: the sqlite3 module opens no transactions of its own, so
+            # each BEGIN IMMEDIATE below is the only one and its bounds are exactly ours.
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+        try:
+            self._configure()
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _configure(self) -> None:
+        try:
+            # Another process (a second ingest, the web server) may hold the write lock for a
+            # moment; wait for it rather than failing at once.
+            self._db.execute("PRAGMA busy_timeout = 30000")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a SQLite database ({exc}); give a new file name") from exc
+
+    def _migrate(self) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            tables = {
+                row[0]
+                for row in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+            if "schema_migrations" not in tables and tables:
+                raise StoreError(
+                    f"{self.path} is a SQLite database but not an archivist store "
+                    f"(it has tables {', '.join(sorted(tables))} and no schema_migrations); "
+                    "give a new file name"
+                )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            current = db.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise SchemaError(
+                    f"{self.path} has schema version {current}, newer than the {SCHEMA_VERSION} "
+                    "this archivist knows; upgrade archivist to open it (the store was not changed)"
+                )
+            # The version is read inside the write lock, so two processes opening a new store
+            # at once cannot both apply the same migration.
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version - 1]:
+                    db.execute(statement)
+                db.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    (version, _now()),
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+
+    # -- the Store interface ---------------------------------------------------------------
+
+    def add(self, document: Document) -> AddResult:
+        source = document.source
+        original = source.original
+        # The stored bytes are what makes a record reproducible; refuse a Document whose bytes
+        # were lost (say, rebuilt from JSON without them) rather than store a broken record.
+        actual = hashlib.sha256(original).hexdigest()
+        if actual != source.sha256:
+            raise StoreError(
+                f"record {document.id!r} from {source.path}: its original bytes hash to {actual[:12]}..., "
+                f"not the source.sha256 {source.sha256[:12]}...; read the file again before storing it"
+            )
+        record = json.dumps(document.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        date = document.date
+        with self._lock:
+            db = self._checked()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute(
+                    "SELECT sha256, path FROM documents WHERE id = ?", (document.id,)
+                ).fetchone()
+                if row is not None and row[0] == source.sha256:
+                    db.execute("ROLLBACK")
+                    return AddResult(document.id, "unchanged")
+                now = _now()
+                db.execute(
+                    "INSERT OR IGNORE INTO originals (sha256, bytes) VALUES (?, ?)",
+                    (source.sha256, original),
+                )
+                values = (
+                    source.sha256,
+                    source.format,
+                    source.path,
+                    document.title,
+                    date.edtf,
+                    date.earliest,
+                    date.latest,
+                    record,
+                )
+                if row is None:
+                    db.execute(
+                        "INSERT INTO documents (sha256, format, path, title, date_edtf, date_earliest,"
+                        " date_latest, json, id, added_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*values, document.id, now, now),
+                    )
+                    result = AddResult(document.id, "added")
+                else:
+                    db.execute(
+                        "INSERT INTO history (id, sha256, path, replaced_at) VALUES (?, ?, ?, ?)",
+                        (document.id, row[0], row[1], now),
+                    )
+                    db.execute(
+                        "UPDATE documents SET sha256 = ?, format = ?, path = ?, title = ?, date_edtf = ?,"
+                        " date_earliest = ?, date_latest = ?, json = ?, updated_at = ? WHERE id = ?",
+                        (*values, now, document.id),
+                    )
+                    result = AddResult(document.id, "updated", previous_sha256=row[0])
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return result
+
+    def get(self, id: str) -> Document:
+        with self._lock:
+            row = self._checked().execute(
+                "SELECT d.json, o.bytes FROM documents AS d JOIN originals AS o USING (sha256)"
+                " WHERE d.id = ?",
+                (id,),
+            ).fetchone()
+        if row is None:
+            raise self._not_found(id)
+        document = Document.from_dict(json.loads(row[0]))
+        document.source.original = bytes(row[1])
+        return document
+
+    def original(self, id: str) -> bytes:
+        with self._lock:
+            row = self._checked().execute(
+                "SELECT o.bytes FROM documents AS d JOIN originals AS o USING (sha256) WHERE d.id = ?",
+                (id,),
+            ).fetchone()
+        if row is None:
+            raise self._not_found(id)
+        return bytes(row[0])
+
+    def history(self, id: str) -> list[HistoryEntry]:
+        with self._lock:
+            db = self._checked()
+            if db.execute("SELECT 1 FROM documents WHERE id = ?", (id,)).fetchone() is None:
+                raise self._not_found(id)
+            # rowid is the insertion order, which timestamps alone cannot give within one second
+            # on a coarse clock.
+            rows = db.execute(
+                "SELECT sha256, path, replaced_at FROM history WHERE id = ? ORDER BY rowid", (id,)
+            ).fetchall()
+        return [HistoryEntry(*row) for row in rows]
+
+    def list(self, limit: int | None = None, offset: int = 0) -> list[RecordSummary]:
+        with self._lock:
+            rows = self._checked().execute(
+                f"SELECT {_SUMMARY_COLUMNS} FROM documents"
+                " ORDER BY date_earliest IS NULL, date_earliest, id LIMIT ? OFFSET ?",
+                (-1 if limit is None else limit, offset),
+            ).fetchall()
+        return [RecordSummary(*row) for row in rows]
+
+    def ids(self) -> Iterator[str]:
+        # Pages by key rather than one open cursor, so a caller may add records while iterating
+        # and the lock is never held across a yield.
+        after = ""
+        while True:
+            with self._lock:
+                page = [
+                    row[0]
+                    for row in self._checked().execute(
+                        "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 1000", (after,)
+                    )
+                ]
+            if not page:
+                return
+            yield from page
+            after = page[-1]
+
+    def count(self) -> int:
+        with self._lock:
+            return self._checked().execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._db.close()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _checked(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StoreError(f"the store at {self.path} is closed")
+        return self._db
+
+    def _not_found(self, id: str) -> NotFoundError:
+        return NotFoundError(f"no record with id {id!r} in {self.path}")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

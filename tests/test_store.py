@@ -1,0 +1,314 @@
+"""The SQLite store: adding, replacing, fetching back byte for byte, ordering, schema versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archivist.document import (
+    Annotation,
+    Block,
+    DateValue,
+    Document,
+    Footnote,
+    Mention,
+    Participant,
+    Provenance,
+    Source,
+)
+from archivist.errors import NotFoundError, SchemaError, SourceError, StoreError
+from archivist.store import SQLiteStore, Store, open_store
+from archivist.store.sqlite import SCHEMA_VERSION
+
+
+def make_document(
+    id: str,
+    body: str = "Record of a conversation.\n\nThe delegation arrived at noon.\n",
+    *,
+    date: tuple[str, str, str] | None = None,
+    path: str | None = None,
+    encoding: str = "utf-8",
+    title: str | None = None,
+) -> Document:
+    data = body.encode(encoding)
+    text = data.decode(encoding)
+    document = Document(
+        id=id,
+        text=text,
+        source=Source.of(path or f"exports/{id}.txt", data, "wilson-text", encoding),
+        title=title or f"Record {id}",
+        provenance=Provenance(raw="AVPRF, F. 0102, Op. 13, Delo 5", repository="AVPRF", file="5"),
+        translators=["Gary Goldberg"],
+        fields={"Record ID": id},
+        blocks=[Block("paragraph", 0, 9)],
+        footnotes=[Footnote("1", "See above.", 10, 20, ref_start=3, ref_end=4)],
+        annotations=[Annotation("ocr", 0, 6, text[:6], value=text[:6].upper())],
+        mentions=[Mention(0, 6, text[:6], "person", "p_1", "Kim Il Sung", 0.875)],
+        participants=[Participant("Mikoyan", "Soviet", ["Anastas Mikoyan"])],
+        warnings=[f"{id}.txt: a warning"],
+    )
+    if date:
+        document.date = DateValue(*date, original=date[0])
+    return document
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with SQLiteStore(tmp_path / "archive.db") as opened:
+        yield opened
+
+
+def test_add_then_same_bytes_again_is_unchanged(store: SQLiteStore):
+    document = make_document("wilson-1")
+    assert store.add(document).action == "added"
+    before = store._db.total_changes
+
+    result = store.add(make_document("wilson-1"))
+
+    assert result.action == "unchanged"
+    assert store._db.total_changes == before, "an unchanged record must write nothing"
+    assert store.count() == 1
+    assert store.history("wilson-1") == []
+
+
+def test_other_bytes_for_the_same_id_update_and_keep_history(store: SQLiteStore, tmp_path: Path):
+    first = make_document("wilson-1", "First export.\n", path="a/first.txt")
+    second = make_document("wilson-1", "Second export, corrected.\n", path="b/second.txt")
+    store.add(first)
+
+    result = store.add(second)
+
+    assert result.action == "updated"
+    assert result.previous_sha256 == first.source.sha256
+    assert store.get("wilson-1").to_dict() == second.to_dict()
+    assert store.original("wilson-1") == b"Second export, corrected.\n"
+    [entry] = store.history("wilson-1")
+    assert (entry.sha256, entry.path) == (first.source.sha256, "a/first.txt")
+    assert entry.replaced_at.endswith("Z")
+    # The earlier bytes are kept, so every version in the history can be reproduced.
+    raw = sqlite3.connect(tmp_path / "archive.db")
+    kept = raw.execute("SELECT bytes FROM originals WHERE sha256 = ?", (first.source.sha256,)).fetchone()
+    assert kept == (b"First export.\n",)
+
+    third = make_document("wilson-1", "Third.\n", path="c/third.txt")
+    assert store.add(third).action == "updated"
+    assert [h.path for h in store.history("wilson-1")] == ["a/first.txt", "b/second.txt"]
+    assert store.add(make_document("wilson-1", "Third.\n", path="c/third.txt")).action == "unchanged"
+
+
+def test_get_gives_back_the_document_and_its_exact_bytes(store: SQLiteStore):
+    # cp1251 and a UTF-8 BOM: bytes that would not survive a trip through text.
+    russian = make_document("wilson-2", "Запись беседы с Ким Ир Сеном.\n", encoding="cp1251")
+    bom = make_document("wilson-3", "\ufeffRecord with a byte-order mark.\n")
+    for document in (russian, bom):
+        store.add(document)
+
+        fetched = store.get(document.id)
+
+        assert fetched.to_dict() == document.to_dict()
+        assert fetched.source.original == document.source.original
+        assert store.original(document.id) == document.source.original
+        assert hashlib.sha256(fetched.source.original).hexdigest() == document.source.sha256
+    assert russian.source.original.decode("cp1251").startswith("Запись")
+
+
+def test_the_same_file_under_two_ids_is_stored_once(store: SQLiteStore, tmp_path: Path):
+    store.add(make_document("one", "Identical bytes.\n", path="x/one.txt"))
+    store.add(make_document("two", "Identical bytes.\n", path="x/two.txt"))
+
+    raw = sqlite3.connect(tmp_path / "archive.db")
+    assert raw.execute("SELECT count(*) FROM originals").fetchone() == (1,)
+    assert store.original("one") == store.original("two")
+
+
+def test_json_column_holds_the_record_without_its_bytes(store: SQLiteStore, tmp_path: Path):
+    document = make_document("wilson-4", date=("1957-11-13", "1957-11-13", "1957-11-13"))
+    store.add(document)
+
+    raw = sqlite3.connect(tmp_path / "archive.db")
+    row = raw.execute(
+        "SELECT json, sha256, format, path, title, date_edtf, date_earliest, date_latest FROM documents"
+    ).fetchone()
+    assert json.loads(row[0]) == document.to_dict()
+    assert "original" not in json.loads(row[0])["source"]
+    assert row[1:] == (
+        document.source.sha256,
+        "wilson-text",
+        "exports/wilson-4.txt",
+        "Record wilson-4",
+        "1957-11-13",
+        "1957-11-13",
+        "1957-11-13",
+    )
+
+
+def test_a_document_without_its_bytes_is_refused(store: SQLiteStore):
+    document = make_document("wilson-5")
+    stripped = Document.from_dict(document.to_dict())  # the JSON form carries no bytes
+
+    with pytest.raises(StoreError, match="wilson-5.*original bytes"):
+        store.add(stripped)
+    assert store.count() == 0
+
+
+def test_list_orders_by_date_with_undated_last_then_by_id(store: SQLiteStore):
+    store.add(make_document("c-undated"))
+    store.add(make_document("b-1957", date=("1957-11-13", "1957-11-13", "1957-11-13")))
+    store.add(make_document("a-undated"))
+    store.add(make_document("z-1955", date=("1955-02", "1955-02-01", "1955-02-28")))
+    store.add(make_document("a-1957", date=("1957-11-13", "1957-11-13", "1957-11-13")))
+    store.add(make_document("m-1956", date=("1956-09-18/1956-09-19", "1956-09-18", "1956-09-19")))
+
+    listed = store.list()
+
+    assert [r.id for r in listed] == ["z-1955", "m-1956", "a-1957", "b-1957", "a-undated", "c-undated"]
+    assert listed[0].date == "1955-02"
+    assert listed[-1].date is None
+    assert listed[0].title == "Record z-1955"
+    assert listed[0].format == "wilson-text"
+    assert [r.id for r in store.list(limit=2, offset=1)] == ["m-1956", "a-1957"]
+    assert [r.id for r in store.list(offset=5)] == ["c-undated"]
+    assert sorted(store.ids()) == sorted(r.id for r in listed)
+    assert store.count() == 6
+
+
+def test_ids_pages_through_many_records(store: SQLiteStore):
+    for n in range(2500):
+        store.add(make_document(f"r{n:05d}", f"Record {n}.\n"))
+
+    assert list(store.ids()) == [f"r{n:05d}" for n in range(2500)]
+
+
+def test_unknown_id_raises_not_found_naming_the_id_and_the_store(store: SQLiteStore):
+    for call in (store.get, store.original, store.history):
+        with pytest.raises(NotFoundError) as caught:
+            call("wilson-404")
+        assert str(caught.value) == f"no record with id 'wilson-404' in {store.path}"
+
+
+def test_records_survive_closing_and_reopening(tmp_path: Path):
+    document = make_document("wilson-6")
+    with SQLiteStore(tmp_path / "archive.db") as store:
+        store.add(document)
+
+    with SQLiteStore(tmp_path / "archive.db") as store:
+        assert store.get("wilson-6").to_dict() == document.to_dict()
+        assert store.add(make_document("wilson-6")).action == "unchanged"
+
+    with pytest.raises(StoreError, match="closed"):
+        store.count()
+
+
+def test_schema_versions_are_recorded(tmp_path: Path):
+    SQLiteStore(tmp_path / "archive.db").close()
+    SQLiteStore(tmp_path / "archive.db").close()  # reopening applies nothing twice
+
+    raw = sqlite3.connect(tmp_path / "archive.db")
+    rows = raw.execute("SELECT version, applied_at FROM schema_migrations ORDER BY version").fetchall()
+    assert [r[0] for r in rows] == list(range(1, SCHEMA_VERSION + 1))
+    assert all(r[1] for r in rows)
+    tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"documents", "originals", "history", "schema_migrations"} <= tables
+
+
+def test_a_store_from_a_newer_archivist_is_refused_untouched(tmp_path: Path):
+    path = tmp_path / "archive.db"
+    with SQLiteStore(path) as store:
+        store.add(make_document("wilson-7"))
+    raw = sqlite3.connect(path)
+    newer = SCHEMA_VERSION + 41
+    raw.execute("INSERT INTO schema_migrations VALUES (?, '2031-01-01T00:00:00Z')", (newer,))
+    raw.commit()
+    raw.close()
+
+    with pytest.raises(SchemaError) as caught:
+        SQLiteStore(path)
+
+    message = str(caught.value)
+    assert str(path) in message
+    assert f"schema version {newer}" in message
+    assert "upgrade archivist" in message
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+
+
+def test_a_database_that_is_not_a_store_is_refused(tmp_path: Path):
+    path = tmp_path / "other.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE birds (name TEXT)")
+    raw.commit()
+    raw.close()
+    with pytest.raises(StoreError, match="not an archivist store"):
+        SQLiteStore(path)
+
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database at all" * 200)
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        SQLiteStore(junk)
+
+
+def test_wal_mode_is_on(tmp_path: Path):
+    path = tmp_path / "archive.db"
+    with SQLiteStore(path) as store:
+        store.add(make_document("wilson-8"))
+        assert store._db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert path.with_name("archive.db-wal").exists()
+
+    # The mode is a property of the file, so every later connection gets it too.
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_open_store_takes_paths_and_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    with open_store(tmp_path / "by-path.db") as store:
+        assert isinstance(store, Store) and isinstance(store, SQLiteStore)
+    with open_store(f"sqlite:///{tmp_path}/absolute.db") as store:
+        assert store.path == f"{tmp_path}/absolute.db"
+    monkeypatch.chdir(tmp_path)
+    with open_store("sqlite:///nested/relative.db") as store:
+        store.add(make_document("wilson-9"))
+    assert (tmp_path / "nested" / "relative.db").exists()
+    with open_store(str(tmp_path / "nested" / "relative.db")) as store:
+        assert store.count() == 1
+
+
+def test_open_store_refuses_postgres_for_now_without_leaking_the_password():
+    with pytest.raises(StoreError, match="PostgreSQL store is not available yet") as caught:
+        open_store("postgresql://archivist:s3cret@db.example.org/archive")
+    assert "s3cret" not in str(caught.value)
+    with pytest.raises(StoreError, match="unknown store URL scheme 'mysql'"):
+        open_store("mysql://localhost/archive")
+
+
+def test_every_corpus_file_comes_back_byte_for_byte(shared: Path, tmp_path: Path):
+    from archivist.sources import read_bytes
+
+    corpus = shared / "corpus"
+    paths = sorted(p for pattern in ("*.txt", "*.md") for p in corpus.rglob(pattern))
+    documents: dict[str, Document] = {}
+    unreadable = []
+    for path in paths:
+        try:
+            document = read_bytes(path, path.read_bytes())
+        except SourceError:
+            unreadable.append(path.name)
+            continue
+        assert document.id not in documents, f"{path} and {documents[document.id].source.path} share an id"
+        documents[document.id] = document
+    seeds = {p.name for p in (corpus / "seeds").glob("*.txt")}
+    assert seeds.isdisjoint(unreadable), "the founding documents must read"
+    assert len(documents) >= 46 + len(seeds)
+
+    with SQLiteStore(tmp_path / "corpus.db") as store:
+        for document in documents.values():
+            assert store.add(document).action == "added"
+    with SQLiteStore(tmp_path / "corpus.db") as store:
+        assert store.count() == len(documents)
+        for id, document in documents.items():
+            fetched = store.get(id)
+            assert fetched.source.original == Path(document.source.path).read_bytes()
+            assert hashlib.sha256(fetched.source.original).hexdigest() == document.source.sha256
+            assert fetched.to_dict() == document.to_dict()
