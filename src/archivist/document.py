@@ -147,11 +147,20 @@ class Source:
 
 @dataclass
 class Document:
+    """One record. `date` is the record's date; `datetime` its ISO date and time with the UTC
+    offset where the source gives a time ("Seoul, January 8, 1955—2 p.m." ->
+    1955-01-08T14:00:00+08:30); `time` a time range the header states ("18:00 - 21:10" ->
+    "18:00/21:10"); `event_date` the date of the event recorded where it differs from the
+    record's (a conversation of 12 November recorded on the 13th)."""
+
     id: str
     text: str
     source: Source
     title: str | None = None
     date: DateValue = field(default_factory=DateValue)
+    datetime: str | None = None
+    time: str | None = None
+    event_date: DateValue = field(default_factory=DateValue)
     citation: str | None = None
     citation_parts: CitationParts = field(default_factory=CitationParts)
     url: str | None = None
@@ -197,6 +206,7 @@ class Document:
         source["original"] = base64.b64decode(encoded) if encoded else b""
         nested = {
             "date": DateValue,
+            "event_date": DateValue,
             "provenance": Provenance,
             "citation_parts": CitationParts,
         }
