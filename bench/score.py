@@ -44,6 +44,8 @@ FIELDS: dict[str, Callable[[Document, dict], tuple[Any, Any]]] = {
     "citation.date": _citation_date,
     "citation.source_note": lambda d, g: (d.citation_parts.source_note, g["source_note"]),
     "citation.url": lambda d, g: (d.citation_parts.url, g["url"]),
+    "datetime": lambda d, g: (d.datetime, g["datetime"]),
+    "time": lambda d, g: (d.time, g["time"]),
     "place": lambda d, g: (d.place, g["place"]),
     "dateline": lambda d, g: (d.dateline, g["dateline"]),
     "classification": lambda d, g: (d.classification, g["classification"]),

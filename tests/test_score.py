@@ -16,6 +16,13 @@ FLOORS = {
     "citation.date": 1.0,
     "citation.source_note": 1.0,
     "citation.url": 1.0,
+    "datetime": 1.0,
+    "time": 1.0,
+    "place": 1.0,
+    "dateline": 1.0,
+    "classification": 1.0,
+    "drafter": 1.0,
+    "signer": 1.0,
 }
 
 

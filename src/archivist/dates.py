@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from edtf import parse_edtf
 
-from archivist.document import DateValue, Document
+from archivist.document import Annotation, DateValue, Document
 from archivist.pipeline import stage
 
 __all__ = ["MONTHS", "DateMatch", "bounds", "find_date", "leading_date", "parse_date"]
@@ -229,4 +229,155 @@ def record_date(document: Document) -> Document:
         document.warnings.append(f"date {original!r} is in no form archivist reads; left undated")
     if not document.date.original and not document.citation_parts.date:
         document.warnings.append("no date found in the header or the citation")
+    return document
+
+
+_SIC_IN_DATE = re.compile(
+    r"(?P<before>\b(?:[12]\d|3[01]|0?[1-9])\s+)(?P<printed>[A-Z][a-z]+)\s*\[sic;\s*(?P<correction>[A-Z][a-z]+)\]"
+    r"(?P<after>,?\s+" + _YEAR + r")"
+    r"|(?P<printed2>[A-Z][a-z]+)\s*\[sic;\s*(?P<correction2>[A-Z][a-z]+)\](?P<after2>\s+(?:[12]\d|3[01]|0?[1-9]),?\s+" + _YEAR + r")"
+)
+_EVENT_OPENING = re.compile(r"^(?:On|At)\s+(?P<date>.{6,60}?)\s*(?:,\s*)?(?:a|the)\s+(?:conversation|meeting|talk|talks|reception)\b")
+_TIME_LINE = re.compile(
+    r"^Time:\s*(?P<date>.+?)(?:,\s*(?P<from>\d{1,2}[:.]\d{2})(?:\s*(?:[-–—]|to)\s*(?P<to>\d{1,2}[:.]\d{2}))?)?\s*\.?$"
+)
+
+
+def corrected_date(text: str) -> tuple[str, str] | None:
+    """("12 November 1957", original) for "12 September [sic; November] 1957": the editor's
+    correction read in place of the printed month."""
+    match = _SIC_IN_DATE.search(text)
+    if not match:
+        return None
+    if match.group("printed"):
+        correction, before, after = match.group("correction"), match.group("before"), match.group("after")
+        if correction.lower() not in MONTHS:
+            return None
+        return f"{before}{correction}{after}".strip(), match.group(0)
+    correction = match.group("correction2")
+    if correction.lower() not in MONTHS:
+        return None
+    return f"{correction}{match.group('after2')}".strip(), match.group(0)
+
+
+def _line_number(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+@stage("event_date", requires=("body_start", "date"), assigns=("event_date", "time", "datetime"))
+def event_date(document: Document) -> Document:
+    """The date (and time) of the event recorded, where the body states it: a `Time:` line of
+    a transcript, or the opening "On <date> a conversation was held" of a record of conversation."""
+    if document.body_start is None:
+        return document
+    text = document.text
+    position = document.body_start
+    for raw in text[document.body_start:].splitlines(keepends=True)[:12]:
+        line = raw.strip()
+        offset = position + len(raw) - len(raw.lstrip())
+        position += len(raw)
+        time_line = _TIME_LINE.match(line)
+        if time_line:
+            parsed = parse_date(time_line.group("date"))
+            if parsed is not None and parsed.edtf:
+                document.event_date = parsed
+                start, end = time_line.group("from"), time_line.group("to")
+                if start and len(parsed.edtf) == 10:
+                    start = start.replace(".", ":").zfill(5)
+                    document.time = f"{start}/{end.replace('.', ':').zfill(5)}" if end else start
+                    if document.datetime is None:
+                        first = f"{parsed.edtf}T{start}"
+                        document.datetime = f"{first}/{parsed.edtf}T{end.replace('.', ':').zfill(5)}" if end else first
+            return document
+        opening = _EVENT_OPENING.match(line)
+        if opening:
+            printed = opening.group("date")
+            corrected = corrected_date(printed)
+            reading = corrected[0] if corrected else printed
+            parsed = parse_date(reading)
+            if parsed is not None and parsed.edtf:
+                parsed.original = printed
+                document.event_date = parsed
+                if corrected:
+                    name = document.source.path.replace("\\", "/").rsplit("/", 1)[-1]
+                    document.warnings.append(
+                        f"{name}, line {_line_number(text, offset)}: date {printed!r} has an editorial correction; "
+                        f"using {parsed.edtf} and keeping the original."
+                    )
+            return document
+    return document
+
+
+_RELATIVE = re.compile(
+    r"\b(?P<which>last|next|this|previous|following)\s+(?P<unit>year|month|(?:" + "|".join(calendar.month_name[1:]) + r"))\b",
+    re.IGNORECASE,
+)
+# Numbers that look like years but are not: pages, document and telegram numbers, file numbers.
+_NOT_A_YEAR_BEFORE = re.compile(r"(?:pp?\.|No\.|Nos\.|vol\.|Document|telegram|tel\.|NSC|Embtel|Deptel|[C][–-]|/|\$|#)\s*$", re.IGNORECASE)
+
+
+def date_mentions(text: str, start: int, end: int, anchor: str | None) -> list[tuple[int, int, str]]:
+    """(start, end, EDTF) of each date expression in `text[start:end]`. Relative ones ("last
+    year", "next September") are resolved against `anchor`, the record's date, and marked
+    uncertain ("?") where English usage leaves a doubt."""
+    found: list[tuple[int, int, str]] = []
+    position = start
+    while position < end:
+        match = find_date(text[:end], position)
+        if match is None:
+            break
+        position = match.end
+        year = int(match.edtf[:4])
+        if match.kind in ("y", "y-y"):
+            if not 1800 <= year <= 2030 or _NOT_A_YEAR_BEFORE.search(text[max(0, match.start - 12):match.start]):
+                continue
+            if text[match.end:match.end + 1] in ("/", "–") or text[match.start - 1:match.start] in ("–", "-", "."):
+                continue
+        found.append((match.start, match.end, match.edtf))
+    if anchor and len(anchor) >= 7 and anchor[:4].isdigit():
+        anchor_year, anchor_month = int(anchor[:4]), int(anchor[5:7])
+        for match in _RELATIVE.finditer(text, start, end):
+            which, unit = match.group("which").lower(), match.group("unit").lower()
+            step = {"last": -1, "previous": -1, "next": 1, "following": 1, "this": 0}[which]
+            if unit == "year":
+                value = f"{anchor_year + step:04d}"
+            elif unit == "month":
+                month = anchor_month + step
+                year = anchor_year + (month - 1) // 12
+                value = f"{year:04d}-{(month - 1) % 12 + 1:02d}"
+            else:
+                month = MONTHS[unit]
+                if step < 0:
+                    year = anchor_year if month < anchor_month else anchor_year - 1
+                elif step > 0:
+                    year = anchor_year if month > anchor_month else anchor_year + 1
+                else:
+                    year = anchor_year
+                # "last September" said in November may mean two months or fourteen months ago.
+                value = f"{year:04d}-{month:02d}" + ("?" if step else "")
+            found.append((match.start(), match.end(), value))
+    found.sort()
+    return found
+
+
+@stage("date_mentions", requires=("body_start", "date", "event_date"), assigns=("annotations.date",))
+def annotate_dates(document: Document) -> Document:
+    """Date mentions in the body as `date` annotations with EDTF values."""
+    if document.body_start is None:
+        return document
+    anchor = document.event_date.edtf or document.date.edtf
+    document.annotations = [a for a in document.annotations if a.kind != "date"]
+    text = document.text
+    corrected: list[tuple[int, int, str]] = []
+    for match in _SIC_IN_DATE.finditer(text, document.body_start):
+        reading = corrected_date(match.group(0))
+        parsed = parse_date(reading[0]) if reading else None
+        if parsed is not None and parsed.edtf:
+            corrected.append((match.start(), match.end(), parsed.edtf))
+    for start, end, value in date_mentions(text, document.body_start, len(text), anchor):
+        if not any(a <= start < b for a, b, _ in corrected):
+            document.annotations.append(Annotation("date", start, end, text[start:end], value))
+    for start, end, value in corrected:
+        document.annotations.append(Annotation("date", start, end, text[start:end], value))
+    document.annotations.sort(key=lambda a: (a.start, a.end))
     return document

@@ -83,5 +83,5 @@ def ordered() -> list[Stage]:
 
 
 def _load_stages() -> None:
-    # Stages register themselves on import; importing here keeps the order in one place.
-    from archivist import citation, dates, structure  # noqa: F401
+    # Stages register themselves on import; the run order comes from what each requires.
+    from archivist import citation, dates, header, structure  # noqa: F401
