@@ -52,7 +52,10 @@ def test_seed_000_every_field(shared):
     assert (d.contents_type, d.contents_language) == ("Translation", "English")
     assert d.translators == ["Gary Goldberg"]
     assert d.text[d.body_start:].startswith("from the journal [handwritten entry SECRET")
-    assert d.warnings == []
+    assert d.warnings == [
+        "000_f5cd30417f890412.txt, line 29: date '12 September [sic; November] 1957' has an editorial correction; "
+        "using 1957-11-12 and keeping the original."
+    ]
 
 
 def test_seed_003_every_field(shared):
