@@ -183,6 +183,17 @@ def test_ids_pages_through_many_records(store: SQLiteStore):
     assert list(store.ids()) == [f"r{n:05d}" for n in range(2500)]
 
 
+def test_sha256_of_answers_without_fetching_the_record(store: SQLiteStore):
+    document = make_document("wilson-10")
+    store.add(document)
+
+    assert store.sha256_of("wilson-10") == document.source.sha256
+    assert store.sha256_of("wilson-404") is None
+    # The interface's own answer, through `get`, agrees with the SQL one.
+    assert Store.sha256_of(store, "wilson-10") == document.source.sha256
+    assert Store.sha256_of(store, "wilson-404") is None
+
+
 def test_unknown_id_raises_not_found_naming_the_id_and_the_store(store: SQLiteStore):
     for call in (store.get, store.original, store.history):
         with pytest.raises(NotFoundError) as caught:
@@ -249,6 +260,24 @@ def test_a_database_that_is_not_a_store_is_refused(tmp_path: Path):
     junk.write_bytes(b"this is not a database at all" * 200)
     with pytest.raises(StoreError, match="not a SQLite database"):
         SQLiteStore(junk)
+
+
+def test_opening_a_store_does_not_wait_for_a_writer(tmp_path: Path):
+    path = tmp_path / "archive.db"
+    with SQLiteStore(path) as store:
+        store.add(make_document("wilson-11"))
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM documents")
+    try:
+        # A reader (the web app) opens and reads while an ingest holds the write lock, and
+        # sees the last committed state.
+        with SQLiteStore(path) as reader:
+            assert reader.count() == 1
+            assert reader.get("wilson-11").id == "wilson-11"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def test_wal_mode_is_on(tmp_path: Path):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from archivist.document import Document
+from archivist.errors import NotFoundError
 
 __all__ = ["AddResult", "HistoryEntry", "RecordSummary", "Store"]
 
@@ -59,6 +60,17 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def original(self, id: str) -> bytes:
         """The original bytes of the file the record was read from, byte for byte."""
+
+    def sha256_of(self, id: str) -> str | None:
+        """The sha256 of the record's stored original, or None if there is no such record.
+
+        Lets an ingest skip enriching a file the store already holds as it is; a store can
+        answer it far more cheaply than `get`.
+        """
+        try:
+            return self.get(id).source.sha256
+        except NotFoundError:
+            return None
 
     @abc.abstractmethod
     def history(self, id: str) -> list[HistoryEntry]:

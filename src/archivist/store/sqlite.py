@@ -96,6 +96,9 @@ class SQLiteStore(Store):
         try:
             self._configure()
             self._migrate()
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
         except BaseException:
             self._db.close()
             raise
@@ -115,10 +118,16 @@ class SQLiteStore(Store):
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
+            if "not a database" not in str(exc):
+                raise
             raise StoreError(f"{self.path} is not a SQLite database ({exc}); give a new file name") from exc
 
     def _migrate(self) -> None:
         db = self._db
+        # The common case, a store already up to date, needs no write lock: a reader opening
+        # the store must not wait behind an ingest's transaction.
+        if self._schema_version_or_none() == SCHEMA_VERSION:
+            return
         db.execute("BEGIN IMMEDIATE")
         try:
             tables = {
@@ -157,6 +166,12 @@ class SQLiteStore(Store):
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+    def _schema_version_or_none(self) -> int | None:
+        try:
+            return self._db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+        except sqlite3.OperationalError:  # no schema_migrations table: a new or foreign file
+            return None
 
     @property
     def schema_version(self) -> int:
@@ -251,6 +266,11 @@ class SQLiteStore(Store):
         if row is None:
             raise self._not_found(id)
         return bytes(row[0])
+
+    def sha256_of(self, id: str) -> str | None:
+        with self._lock:
+            row = self._checked().execute("SELECT sha256 FROM documents WHERE id = ?", (id,)).fetchone()
+        return None if row is None else row[0]
 
     def history(self, id: str) -> list[HistoryEntry]:
         with self._lock:
