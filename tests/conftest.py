@@ -11,13 +11,18 @@ import pytest
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
-@pytest.fixture(scope="session")
-def shared() -> Path:
-    """The `shared` folder. Missing, it fails the test under CI (a silent skip would hide lost
-    coverage) and skips it on a developer's machine."""
-    if not SHARED.is_dir():
-        message = f"{SHARED} is missing: the corpus and authority files live there"
+def require_shared(path: Path = SHARED) -> Path:
+    """`path` if it is there. Missing, it fails the test under CI (a silent skip would hide
+    lost coverage) and skips it on a developer's machine."""
+    if not path.is_dir():
+        message = f"{path} is missing: the corpus and authority files live there"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    return SHARED
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The `shared` folder beside the repository's root."""
+    return require_shared()

@@ -312,6 +312,20 @@ def test_open_store_refuses_postgres_for_now_without_leaking_the_password():
         open_store("mysql://localhost/archive")
 
 
+def test_a_missing_shared_folder_fails_under_ci_and_skips_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from conftest import require_shared
+
+    missing = tmp_path / "shared"
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="is missing"):
+        require_shared(missing)
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        require_shared(missing)
+    missing.mkdir()
+    assert require_shared(missing) == missing
+
+
 def test_every_corpus_file_comes_back_byte_for_byte(shared: Path, tmp_path: Path):
     from archivist.sources import read_bytes
 
