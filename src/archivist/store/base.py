@@ -14,7 +14,7 @@ from typing import Iterator
 from archivist.document import Document
 from archivist.errors import NotFoundError
 
-__all__ = ["AddResult", "HistoryEntry", "RecordSummary", "Store"]
+__all__ = ["AddResult", "Change", "HistoryEntry", "RecordSummary", "Store"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,19 @@ class RecordSummary:
     title: str | None
     format: str
     sha256: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """A record as it was added or last replaced, numbered in the order the store committed it.
+
+    `seq` only grows, so a reader that derives data from the store (the search index) keeps the
+    last `seq` it has taken in as its watermark and asks for what came after. `document` comes
+    without its original bytes: derived data never needs them.
+    """
+
+    seq: int
+    document: Document
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,17 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def count(self) -> int:
         """How many records the store holds."""
+
+    @abc.abstractmethod
+    def changes(self, after: int = 0, limit: int = 1000) -> list[Change]:
+        """Up to `limit` records added or replaced after change number `after`, in commit order.
+
+        A record replaced twice appears once, at its latest number.
+        """
+
+    @abc.abstractmethod
+    def last_change(self) -> int:
+        """The number of the latest change (0 for an empty store): what `changes` counts up to."""
 
     @abc.abstractmethod
     def close(self) -> None: ...

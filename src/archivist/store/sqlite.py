@@ -1,6 +1,6 @@
 """The embedded store: one SQLite file in WAL mode.
 
-Layout (schema version 1):
+Layout (schema version 2):
 
 - `documents`: one row per record, keyed by the record's id. The JSON form (`to_dict()`,
   without the original bytes) is the truth; title and date bounds are copied out so listing
@@ -8,6 +8,9 @@ Layout (schema version 1):
 - `originals`: the original bytes of every file ever stored, keyed by sha256, so the same file
   under two names, or a record and its history, share one copy.
 - `history`: the sha256 and path of every version a record had before its current one.
+- `changes`: one row per record, numbered in commit order each time the record is added or
+  replaced (`seq` only grows: AUTOINCREMENT never reuses a number). Data derived from the store,
+  such as the search index, keeps the last number it took in and asks for what came after.
 - `schema_migrations`: which migrations have been applied, and when.
 
 Every `add` is one `BEGIN IMMEDIATE ... COMMIT`, so a process killed half-way through leaves a
@@ -27,7 +30,7 @@ from typing import Iterator
 
 from archivist.document import Document
 from archivist.errors import NotFoundError, SchemaError, StoreError
-from archivist.store.base import AddResult, HistoryEntry, RecordSummary, Store
+from archivist.store.base import AddResult, Change, HistoryEntry, RecordSummary, Store
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -68,6 +71,16 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )
         """,
         "CREATE INDEX history_by_id ON history (id)",
+    ),
+    (
+        """
+        CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id  TEXT NOT NULL UNIQUE
+        )
+        """,
+        # Records stored before this migration count as changed, in the order they were added.
+        "INSERT INTO changes (id) SELECT id FROM documents ORDER BY rowid",
     ),
 ]
 
@@ -237,6 +250,8 @@ class SQLiteStore(Store):
                         (*values, now, document.id),
                     )
                     result = AddResult(document.id, "updated", previous_sha256=row[0])
+                # REPLACE drops the record's earlier row, so it is listed once, at its latest number.
+                db.execute("INSERT OR REPLACE INTO changes (id) VALUES (?)", (document.id,))
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
@@ -309,6 +324,19 @@ class SQLiteStore(Store):
                 return
             yield from page
             after = page[-1]
+
+    def changes(self, after: int = 0, limit: int = 1000) -> list[Change]:
+        with self._lock:
+            rows = self._checked().execute(
+                "SELECT c.seq, d.json FROM changes AS c JOIN documents AS d USING (id)"
+                " WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
+                (after, limit),
+            ).fetchall()
+        return [Change(seq, Document.from_dict(json.loads(record))) for seq, record in rows]
+
+    def last_change(self) -> int:
+        with self._lock:
+            return self._checked().execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
 
     def count(self) -> int:
         with self._lock:
