@@ -11,7 +11,8 @@
      ├── StoreError           the store cannot do what was asked
      │    ├── NotFoundError         no record with that id
      │    └── SchemaError           the store's schema is newer than this archivist
-     └── StageError           a pipeline stage failed on a document (names the stage)
+     ├── StageError           a pipeline stage failed on a document (names the stage)
+     └── QueryError           a search query that cannot be read (names the problem and position)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = [
     "EmptyFileError",
     "EncodingError",
     "NotFoundError",
+    "QueryError",
     "SchemaError",
     "SourceError",
     "StageError",
@@ -86,3 +88,14 @@ class StageError(ArchivistError):
         self.stage = stage
         self.document_id = document_id
         super().__init__(f"stage {stage!r} failed on {document_id}: {reason}")
+
+
+class QueryError(ArchivistError):
+    """A query that cannot be read. `position` is the offset (from 0) in `query` of the character
+    where the problem is; the message names the problem and what to write instead."""
+
+    def __init__(self, message: str, *, query: str = "", position: int = 0):
+        self.message = message
+        self.query = query
+        self.position = position
+        super().__init__(f"query: {message}")
