@@ -1,0 +1,310 @@
+"""The `archivist` command: a thin layer that parses options, calls the library, formats output.
+
+Every failure archivist expects (an `ArchivistError`, a file that cannot be opened) ends the
+command with exit status 1 and one line on stderr, `archivist: error: ...`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from archivist import collection, pipeline
+from archivist.document import Document
+from archivist.errors import ArchivistError
+from archivist.settings import Settings, setting
+from archivist.store import Store, open_store
+
+__all__ = ["cli", "main"]
+
+ERROR_PREFIX = "archivist: error:"
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        # str(OSError) reads "[Errno 2] No such file or directory: 'x'"; name the file first.
+        where = exc.filename if exc.filename is not None else ""
+        return f"{where}: {exc.strerror}" if where else exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+class _ArchiveGroup(click.Group):
+    """A group that turns expected failures into one line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # `archivist list | head` closes the pipe early: not an error worth a message. Point
+            # stdout at /dev/null so the interpreter's last flush does not fail on it again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
+        except (ArchivistError, OSError) as exc:
+            click.echo(f"{ERROR_PREFIX} {_describe(exc)}", err=True)
+            ctx.exit(1)
+
+
+def _setting_option(
+    name: str, *flags: str, metavar: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A click option whose default, type, environment variable and help come from settings."""
+    spec = setting(name)
+    return click.option(
+        *flags,
+        name,
+        type=spec.type,
+        metavar=metavar or spec.name.upper(),
+        # Read when the command runs, not at import, so the environment of the moment counts.
+        default=lambda: Settings().get(name),
+        show_default=False,
+        help=f"{spec.help} [env: {spec.env}; default: {spec.default}]",
+    )
+
+
+_db_option = _setting_option("db", "--db", metavar="PATH")
+
+
+def _open_existing(db: str) -> Store:
+    """Open `db` for reading; a path that is not there is an error, not a new empty archive."""
+    path = db.removeprefix("sqlite:///")
+    if "://" not in path and path != ":memory:" and not Path(path).exists():
+        raise ArchivistError(
+            f"database {db} does not exist; create it with `archivist ingest PATH --db {db}`"
+        )
+    return open_store(db)
+
+
+def _text(value: object) -> Text:
+    # Records are full of square brackets ("[sic; November]", "[North] Korea"); as plain Text
+    # they are never read as rich markup.
+    return Text("" if value is None else str(value))
+
+
+_EPILOG = "\b\nExample:\n  {}"
+
+
+def _example(*lines: str) -> str:
+    return _EPILOG.format("\n  ".join(lines))
+
+
+@click.group(
+    cls=_ArchiveGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=_example("archivist ingest samples --db archive.db", "archivist list --db archive.db"),
+)
+@click.version_option(package_name="archivist", prog_name="archivist")
+def cli() -> None:
+    """A digital archive for translated historical primary sources.
+
+    Reads archive exports (Wilson Center Digital Archive text, FRUS, Markdown) into records
+    with exact metadata, keeps each original byte for byte, and serves them.
+    """
+
+
+@cli.command(epilog=_example("archivist ingest samples ../shared/corpus/seeds --db archive.db"))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_db_option
+@_setting_option("max_file_bytes", "--max-file-bytes", metavar="BYTES")
+def ingest(paths: tuple[Path, ...], db: str, max_file_bytes: int) -> None:
+    """Read export files (or folders of them) into the archive.
+
+    Each file becomes one record. In a folder, every file is read except hidden ones and the
+    folder's own documentation (README, LICENSE ...). A file read before with the same bytes is
+    left unchanged; with other bytes it is updated and the old version's checksum is kept in the
+    record's history. A file that cannot be read is listed with the reason, and the others are
+    still read; the command then exits with status 1. Warnings the readers raise (an editorial
+    correction in a date ...) are listed too.
+    """
+    total = sum(1 for _ in collection.files(paths))
+    counts = dict.fromkeys(("added", "unchanged", "updated", "failed"), 0)
+    with open_store(db) as store, Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as progress:
+        task = progress.add_task("ingest", total=total, counts="")
+
+        def on_file(path: Path, result: collection.FileResult) -> None:
+            counts[result.action] += 1
+            progress.update(task, advance=1, counts="  ".join(f"{k} {v}" for k, v in counts.items() if v))
+
+        report = collection.ingest(paths, store, on_file=on_file, max_bytes=max_file_bytes)
+    _print_report(report, db)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def _print_report(report: collection.IngestReport, db: str) -> None:
+    out = Console(highlight=False)
+    table = Table(title=f"{report.total} files into {db}", title_justify="left")
+    table.add_column("result")
+    table.add_column("files", justify="right")
+    for action, number in report.counts.items():
+        table.add_row(action, str(number), style="bold red" if action == "failed" and number else None)
+    out.print(table)
+    if report.failed:
+        failed = Table(title="Failed", title_justify="left")
+        failed.add_column("file", overflow="fold")
+        failed.add_column("reason", overflow="fold")
+        for result in report.failed:
+            failed.add_row(_text(result.path), _text(result.reason))
+        out.print(failed)
+    # Stored, but with something the reader could not settle alone: the historian should know.
+    notes = [(r.path, note) for r in report.results for note in ((r.note,) if r.note else ()) + r.warnings]
+    if notes:
+        table = Table(title="Worth a look", title_justify="left")
+        table.add_column("file", overflow="fold")
+        table.add_column("note", overflow="fold")
+        for path, note in notes:
+            table.add_row(_text(path), _text(note))
+        out.print(table)
+
+
+@cli.command(
+    epilog=_example(
+        "archivist show frus1955-57v23p2-d2 --db archive.db",
+        "archivist show frus1955-57v23p2-d2 --db archive.db --json",
+    )
+)
+@click.argument("record_id", metavar="ID")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the record's JSON form instead.")
+def show(record_id: str, db: str, as_json: bool) -> None:
+    """Print one record: its metadata, then its text."""
+    with _open_existing(db) as store:
+        document = store.get(record_id)
+    if as_json:
+        click.echo(json.dumps(document.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_document(document)
+
+
+def _print_document(document: Document) -> None:
+    # Plain lines rather than a rich table: the terminal wraps them, so a URL or a citation
+    # stays whole when copied.
+    width = 19
+
+    def row(label: str, value: object) -> None:
+        if value:
+            lines = str(value).splitlines() or [""]
+            click.echo(click.style(f"{label:<{width}}", bold=True) + lines[0])
+            for line in lines[1:]:
+                click.echo(" " * width + line)
+
+    row("id", document.id)
+    row("title", document.title)
+    date = document.date
+    if date:
+        original = f"  ({date.original})" if date.original and date.original != date.edtf else ""
+        row("date", f"{date.edtf}{original}")
+    row("citation", document.citation)
+    row("url", document.url)
+    provenance = document.provenance
+    row("provenance", provenance.raw)
+    for part in ("archive", "repository", "collection", "series", "file", "pages"):
+        row(f"  {part}", getattr(provenance, part))
+    row("translators", ", ".join(document.translators))
+    row("original language", document.original_language)
+    row("contents language", document.contents_language)
+    row("summary", document.summary)
+    row("warnings", "\n".join(document.warnings))
+    click.echo("-" * 72)
+    click.echo(document.text)
+
+
+@cli.command("list", epilog=_example("archivist list --db archive.db", "archivist list --json --limit 20"))
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many records.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Skip this many first.")
+def list_records(db: str, as_json: bool, limit: int | None, offset: int) -> None:
+    """List records by date (undated last): id, date and title."""
+    with _open_existing(db) as store:
+        records = store.list(limit=limit, offset=offset)
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in records], ensure_ascii=False, indent=2))
+        return
+    table = Table(show_header=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    for record in records:
+        table.add_row(_text(record.id), _text(record.date), _text(record.title))
+    Console(highlight=False).print(table)
+
+
+@cli.command(epilog=_example("archivist stages"))
+def stages() -> None:
+    """Print the pipeline's stages in the order they run, with what each requires and assigns."""
+    table = Table(show_header=True)
+    table.add_column("#", justify="right")
+    table.add_column("stage", no_wrap=True)
+    # Field paths such as annotations.footnote_ref are longer than a narrow column: fold them
+    # rather than cut them short.
+    table.add_column("requires", overflow="fold")
+    table.add_column("assigns", overflow="fold")
+    table.add_column("does", overflow="fold")
+    for number, current in enumerate(pipeline.stages(), start=1):
+        table.add_row(
+            str(number),
+            _text(current.name),
+            _text(", ".join(current.requires) or "-"),
+            _text(", ".join(current.assigns) or "-"),
+            _text(current.doc),
+        )
+    Console(highlight=False).print(table)
+
+
+@cli.command("export-original", epilog=_example("archivist export-original frus1955-57v23p2-d2 -o d2.txt"))
+@click.argument("record_id", metavar="ID")
+@_db_option
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write to this file instead of standard output.",
+)
+def export_original(record_id: str, db: str, output: Path | None) -> None:
+    """Write a record's original file, byte for byte, as it was ingested."""
+    with _open_existing(db) as store:
+        data = store.original(record_id)
+    if output is None:
+        # Bytes go to stdout's binary buffer untouched: no newline added, no decoding.
+        click.echo(data, nl=False)
+        return
+    output.write_bytes(data)
+    click.echo(f"wrote {len(data):,} bytes to {output}", err=True)
+
+
+@cli.command(epilog=_example("archivist serve --db archive.db --port 8000"))
+@_db_option
+@_setting_option("host", "--host")
+@_setting_option("port", "--port")
+def serve(db: str, host: str, port: int) -> None:
+    """Serve the archive's web pages on HOST:PORT until interrupted."""
+    import uvicorn
+
+    from archivist.web import create_app
+
+    # Check before serving: a typo in --db would otherwise serve an empty archive.
+    _open_existing(db).close()
+    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    cli(prog_name="archivist")
+
+
+if __name__ == "__main__":
+    main()
