@@ -1,0 +1,44 @@
+# `make run`: a local archive of the samples (and the founding documents, when ../shared is
+# beside the repo) served on http://127.0.0.1:8000. `make test`: the test suite.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB := var/archive.db
+HOST := 127.0.0.1
+PORT := 8000
+SEEDS := $(wildcard ../shared/corpus/seeds)
+
+# Keyed on pyproject.toml's content, not its timestamp: a fresh clone or a checkout that
+# leaves the dependencies alone does not reinstall, a change to them does.
+DEPS := $(shell cksum < pyproject.toml | cut -d' ' -f1)
+INSTALLED := $(VENV)/.installed-$(DEPS)
+INSTALLED_TEST := $(VENV)/.installed-test-$(DEPS)
+
+.PHONY: run test clean
+
+# A file that fails to ingest is listed in the summary; the rest of the archive is still worth
+# serving, so that failure (the leading `-`) does not stop `make run`.
+run: $(INSTALLED)
+	mkdir -p $(dir $(DB))
+	-$(BIN)/archivist ingest samples $(SEEDS) --db $(DB)
+	$(BIN)/archivist serve --db $(DB) --host $(HOST) --port $(PORT)
+
+test: $(INSTALLED_TEST)
+	$(BIN)/python -m pytest -q
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(INSTALLED_TEST): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@ $(INSTALLED)
+
+clean:
+	rm -rf var build src/*.egg-info .pytest_cache .hypothesis
