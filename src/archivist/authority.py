@@ -57,10 +57,24 @@ TITLE_WORDS = frozenset(
     deputy under assistant acting vice-president director chief
     cde comrade tovarishch king queen prince princess emperor empress shah sheikh sultan emir
     father rev reverend bishop pope cardinal count countess baron baroness duke
-    usn usa usaf usmc ret retired of the army navy
+    usn usa usaf usmc ret retired
     """.split()
 )
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2d", "2nd", "3d", "3rd"}
+#: Familiar forms of English given names, as signatures and memoranda print them.
+_FAMILIAR: dict[str, tuple[str, ...]] = {
+    "bill": ("william",), "will": ("william",), "billy": ("william",), "bob": ("robert",), "rob": ("robert",),
+    "bobby": ("robert",), "jim": ("james",), "jimmy": ("james",), "jack": ("john",), "johnny": ("john",),
+    "dick": ("richard",), "tom": ("thomas",), "tommy": ("thomas",), "joe": ("joseph",), "ted": ("edward", "theodore"),
+    "ed": ("edward", "edwin"), "eddie": ("edward",), "chuck": ("charles",), "charlie": ("charles",),
+    "mike": ("michael",), "dave": ("david",), "dan": ("daniel",), "don": ("donald",), "harry": ("henry", "harold"),
+    "hank": ("henry",), "larry": ("lawrence",), "ken": ("kenneth",), "ron": ("ronald",), "sam": ("samuel",),
+    "steve": ("stephen", "steven"), "tony": ("anthony",), "walt": ("walter",), "fred": ("frederick",),
+    "al": ("albert", "alfred", "allen"), "andy": ("andrew",), "pat": ("patrick",), "pete": ("peter",),
+    "phil": ("philip", "phillip"), "ray": ("raymond",), "jerry": ("gerald", "jerome"), "gene": ("eugene",),
+    "herb": ("herbert",), "doug": ("douglas",), "chris": ("christopher",), "matt": ("matthew",),
+    "nick": ("nicholas",), "ben": ("benjamin",), "abe": ("abraham",), "ike": ("dwight",), "mac": ("malcolm",),
+}
 _EAST_ASIAN_SURNAMES = frozenset(
     """
     kim lee yi ri rhee pak park paik choe choi chung chong jung chang jang cho jo han hahn ham yun
@@ -251,11 +265,15 @@ class Person:
         name = " ".join([*reading.given, reading.surname])
         return f"{name}, {reading.suffix}" if reading.suffix else name
 
-    def active_in(self, year: int, margin: int = 3) -> bool | None:
-        """Whether the person can be at work in `year`: None when nothing is known."""
+    def alive_in(self, year: int) -> bool:
+        """False only when birth or death years rule the person out of `year`."""
         if self.birth_year and year < self.birth_year + 15:
             return False
-        if self.death_year and year > self.death_year:
+        return not (self.death_year and year > self.death_year + 1)
+
+    def active_in(self, year: int, margin: int = 3) -> bool | None:
+        """Whether the volumes that list the person cover `year`: None when none do."""
+        if not self.alive_in(year):
             return False
         if self.first_year is None:
             return None
@@ -342,8 +360,13 @@ class Authority:
         return self.add(Person(id=id, preferred=name, variants=[name], local=True))
 
     def forms(self, key: str) -> set[str]:
-        """Persons printed as this full name (normalised key), also across romanisations."""
+        """Persons printed as this full name (normalised key), also across romanisations and
+        with a familiar first name ("Bill Lacy" for William S. B. Lacy)."""
         found = set(self.by_form.get(key, ()))
+        first, _, rest = key.partition(" ")
+        if not found and rest and first in _FAMILIAR:
+            for formal in _FAMILIAR[first]:
+                found |= self.by_form.get(f"{formal} {rest}", set())
         if not found:
             for alternative in (loose_key(key), chinese_key(key)):
                 if alternative:

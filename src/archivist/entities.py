@@ -29,7 +29,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from archivist.authority import TITLE_WORDS, Authority, Person, default_authority, is_english_word, normalise
+from archivist.authority import (
+    _EAST_ASIAN_SURNAMES,
+    TITLE_WORDS,
+    Authority,
+    Person,
+    default_authority,
+    given_names,
+    is_english_word,
+    normalise,
+    parse_name,
+)
+from archivist.romanisation import chinese_key
 from archivist.document import Document, Mention
 from archivist.pipeline import stage
 
@@ -68,7 +79,6 @@ _NOT_NAMES = frozenset(
     summary citation contents transcript translation original language credits
     """.split()
 )
-_ORG_WORDS = frozenset("department embassy ministry committee council party commission bank library university".split())
 
 
 @dataclass
@@ -150,11 +160,14 @@ def _clean(token: str) -> str:
 
 
 def _title_before(text: str, start: int) -> tuple[str, ...]:
-    """Titles printed just before a name outside its run: "Cde. Kim", "the Secretary, Mr. X"."""
+    """Titles printed just before a name outside its run: "Cde. Kim", "Secretary of State Dulles"
+    stops at "of"; nothing is taken across a colon, a comma or a line break."""
     head = text[max(0, start - 40):start]
-    words = re.findall(r"[A-Za-z]+\.?", head)
+    match = re.search(r"((?:[A-Z][A-Za-z]*\.?[ \u00a0]){1,3})$", head)
+    if not match:
+        return ()
     titles = []
-    for word in reversed(words[-3:]):
+    for word in reversed(match.group(1).split()):
         key = normalise(word)
         if key in TITLE_WORDS:
             titles.append(key)
@@ -177,13 +190,55 @@ def _ocr_keys(key: str) -> list[str]:
     return keys
 
 
+_ORG_WORDS = frozenset(
+    """
+    center centre foundation library institute archive archives papers files file university college
+    school company corporation doctrine plan fund museum memorial prize award street avenue committee
+    commission council party ministry department bank embassy agency office administration press
+    """.split()
+)
+_PLACE_NOUNS = frozenset(
+    """
+    hall palace square street avenue road bridge station hotel building park gate river mountain
+    mountains island islands province district county city lake sea bay strait peninsula valley
+    """.split()
+)
+_PERSON_TITLES = frozenset(TITLE_WORDS - {"usn", "usa", "usaf", "usmc", "ret", "retired", "vice", "rear", "field", "acting"})
+
+
+def _local_shape(words: list[str], authority: Authority, titled: bool = False) -> bool:
+    """A name the authority lacks but that reads as one: an East Asian surname with a
+    hyphenated or syllabic given name ("Choe Yong-geon", "Wang Jiaxiang"), or a known given
+    name before a surname ("Gary Goldberg")."""
+    keys = [normalise(w) for w in words]
+    if any(not k or k in _NOT_NAMES or k in TITLE_WORDS or k in _ORG_WORDS for k in keys):
+        return False
+    if any(w.isupper() and len(w) > 1 for w in words):
+        return False
+    if keys[0] in _EAST_ASIAN_SURNAMES and len(words) <= 3:
+        if any("-" in w for w in words[1:]) or chinese_key(" ".join(words)) is not None:
+            return True
+    surname_like = keys[-1] in authority.by_surname or not is_english_word(keys[-1])
+    if len(words) in (2, 3) and keys[0] in given_names() and surname_like and keys[-1] not in _places():
+        return len(keys[-1]) > 2 and all(len(k) == 1 or k in given_names() for k in keys[1:-1])
+    # "Cde. Chivu Stoica": after a person's title, two or three words that are no English words
+    if titled and len(words) in (2, 3) and not any(is_english_word(k) or k in _places() for k in keys):
+        return True
+    return False
+
+
 def candidates(text: str, start: int, end: int, authority: Authority, known: dict[str, set[str]]) -> list[Candidate]:
-    """Every stretch of `text[start:end]` that may name a person. `known` maps extra surname
-    keys (participants, speakers, local records) to person ids."""
+    """Every stretch of `text[start:end]` that may name a person. `known` maps extra name and
+    surname keys (participants and their aliases) to person ids. Names the authority lacks but
+    that read as names get local records."""
     found: list[Candidate] = []
     for run in _runs(text, start, end):
         words = [_clean(m.group()) for m in run]
+        if any(normalise(w) in _ORG_WORDS for w in words[1:]):
+            continue  # "Wilson Center Digital Archive", "Eisenhower Library": not a person
         titles: list[str] = list(_title_before(text, run[0].start()))
+        # "Yi Nian Hall", "Zhongnanhai Palace": a place named after its words
+        place_run = len(words) >= 2 and normalise(words[-1]) in _PLACE_NOUNS
         index = 0
         # Leading titles inside the run ("Secretary Dulles", "General Maxwell D. Taylor").
         while index < len(run) - 1 and normalise(words[index]) in TITLE_WORDS:
@@ -204,10 +259,13 @@ def candidates(text: str, start: int, end: int, authority: Authority, known: dic
                         if ids:
                             ocr = True
                             break
-                if not ids and key in known and len(piece) >= 2:
+                if not ids and key in known:
                     ids = set(known[key])
+                if not ids and not place_run and _local_shape(piece, authority, bool(set(titles) & _PERSON_TITLES)):
+                    ids = {authority.add_local(" ".join(piece)).id}
                 if ids:
-                    found.append(Candidate(run[index].start(), run[stop - 1].end(), text[run[index].start():run[stop - 1].end()], key, True, tuple(titles), ocr, ids))
+                    span_start, span_end = run[index].start(), run[stop - 1].end()
+                    found.append(Candidate(span_start, span_end, text[span_start:span_end], key, True, tuple(titles), ocr, ids))
                     index = stop
                     taken = True
                     titles = []
@@ -217,18 +275,15 @@ def candidates(text: str, start: int, end: int, authority: Authority, known: dic
             word = words[index]
             key = normalise(word)
             is_upper = word.isupper() and len(word) > 1
-            if (
-                len(key) > 1
-                and not is_upper
-                and key not in _NOT_NAMES
-                and not (key in _places() and not titles)
-                and (key in authority.by_surname or key in known)
-            ):
+            plausible = len(key) > 1 and not is_upper and key not in _NOT_NAMES and not (key in _places() and not titles) and not place_run
+            titled = bool(set(titles) & _PERSON_TITLES)
+            if plausible and not (key in authority.by_surname or key in known) and titled and not is_english_word(key):
+                authority.add_local(word)  # "Cde. Patolichev": a person by the title before him
+            if plausible and (key in authority.by_surname or key in known):
                 ids = set(authority.surname(key)) | set(known.get(key, ()))
                 initial = index == 0 and _sentence_start(text, run[0].start())
-                found.append(
-                    Candidate(run[index].start(), run[index].end(), text[run[index].start():run[index].end()], key, False, tuple(titles), False, ids, initial)
-                )
+                span_start, span_end = run[index].start(), run[index].end()
+                found.append(Candidate(span_start, span_end, text[span_start:span_end], key, False, tuple(titles), False, ids, initial))
             if key in TITLE_WORDS:
                 titles.append(key)
             else:
@@ -282,12 +337,14 @@ def _score(person: Person, mention: Candidate, context: Context) -> tuple[float,
     score = 0.0
     evidence: list[Evidence] = []
     if context.year is not None:
+        if not person.alive_in(context.year):
+            return -math.inf, [Evidence("dates", "not alive or too young at the record's date")]
         active = person.active_in(context.year)
-        if active is False:
-            return -math.inf, [Evidence("dates", "not at work at the record's date")]
         if active:
             score += 1.0
-            evidence.append(Evidence("dates", f"at work around {context.year}"))
+            evidence.append(Evidence("dates", f"in records of the years around {context.year}"))
+        elif active is False:
+            score -= 0.5  # the volumes that list the person are of other years: weak, not final
         score += 0.6 * _period_weight(person.id, tuple(person.volumes), context.year)
     else:
         score += 0.3 * math.log1p(len(person.volumes))
@@ -337,8 +394,8 @@ def _link(mention: Candidate, authority: Authority, context: Context) -> tuple[P
         return best, 0.9 if mention.ocr else 1.0, [Evidence("name", f"full name {mention.text!r}"), *evidence]
     strong = any(e.rule in ("document", "participant", "collection") for e in evidence) or bool(set(mention.titles) & best.titles)
     margin = best_score - second if second is not None else best_score
-    if mention.sentence_start and _is_common_word(mention.key) and not strong and not mention.titles:
-        return None, 0.0, evidence
+    if _is_common_word(mention.key) and not strong and not mention.titles:
+        return None, 0.0, evidence  # "Red Army", "Post and Telecommunications", "Hull" unproven
     if not strong and margin < 0.2:
         return None, 0.0, evidence
     confidence = min(0.95, 0.5 + 0.1 * margin)
@@ -357,24 +414,34 @@ def _known_surnames(document: Document, authority: Authority) -> dict[str, set[s
         ids = {person.id} if person else set()
         if not ids:
             continue
-        key = normalise(participant.name)
-        if key:
-            known.setdefault(key, set()).update(ids)
-            known.setdefault(key.split()[-1], set()).update(ids)
+        for name in (participant.name, *participant.aliases):
+            key = normalise(name)
+            if key and not set(key.split()) & TITLE_WORDS:
+                known.setdefault(key, set()).update(ids)
+        surname = normalise(participant.name).split()
+        if surname:
+            reading = parse_name(participant.name)
+            known.setdefault(normalise(reading[0].surname) if reading else surname[-1], set()).update(ids)
     return known
 
 
 def _participant_ids(document: Document, authority: Authority) -> set[str]:
+    """Authority ids of the record's participants; one the authority lacks gets a local record."""
     ids = set()
     for participant in document.participants:
-        if participant.authority_id and participant.authority_id in authority:
-            ids.add(participant.authority_id)
-            continue
-        for key in (normalise(participant.name),):
+        if not (participant.authority_id and participant.authority_id in authority):
+            key = normalise(participant.name)
             matches = authority.forms(key)
             if len(matches) == 1:
-                ids |= matches
                 participant.authority_id = next(iter(matches))
+            elif not matches and len(key.split()) == 1 and key in authority.by_surname:
+                # "the Korean Ambassador (Yang)": a surname, read like any other
+                person, _, _ = _link(Candidate(0, 0, participant.name, key, False, (), False, authority.surname(key)), authority, Context(year=_year(document)))
+                participant.authority_id = person.id if person else None
+            elif not matches and key:
+                participant.authority_id = authority.add_local(participant.name).id
+        if participant.authority_id:
+            ids.add(participant.authority_id)
     return ids
 
 
@@ -412,8 +479,11 @@ def find_mentions(
     # it opens one ("Hull concurs."): the record itself is the evidence.
     settled: dict[str, str] = {}
     for candidate, person, score in linked:
-        if person is not None and not candidate.full and not candidate.sentence_start:
+        if person is not None and not candidate.full and not candidate.sentence_start and not _is_common_word(candidate.key):
             settled.setdefault(candidate.key, person.id)
+        elif person is not None and not candidate.full and candidate.titles:
+            settled.setdefault(candidate.key, person.id)  # "General Hull" settles "Hull"
+    full_surnames = {c.key.split()[0] for c in found if c.full} | {c.key.split()[-1] for c in found if c.full}
     mentions: list[Mention] = []
     for candidate, person, score in linked:
         if person is None and not candidate.full and candidate.key in settled:
@@ -421,6 +491,8 @@ def find_mentions(
             person, score, _ = _link(candidate, authority, context)
         if person is None and not candidate.full and _is_common_word(candidate.key):
             continue  # "Forward", "Service", "Free": a capitalised word, not a person
+        if person is None and not candidate.full and not candidate.titles and candidate.key not in full_surnames:
+            continue  # a capitalised word that some person bears as a surname, no more
         mentions.append(
             Mention(
                 start=candidate.start,

