@@ -149,7 +149,9 @@ def ingest(paths: tuple[Path, ...], db: str, max_file_bytes: int) -> None:
 
 def _print_report(report: collection.IngestReport, db: str) -> None:
     out = Console(highlight=False)
-    table = Table(title=f"{report.total} files into {db}", title_justify="left")
+    # A line of its own: as a table title it would wrap to the narrow table's width.
+    out.print(_text(f"{report.total} {'file' if report.total == 1 else 'files'} into {db}"))
+    table = Table()
     table.add_column("result")
     table.add_column("files", justify="right")
     for action, number in report.counts.items():
@@ -300,6 +302,100 @@ def serve(db: str, host: str, port: int) -> None:
     # Check before serving: a typo in --db would otherwise serve an empty archive.
     _open_existing(db).close()
     uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+
+
+@cli.command(
+    "search",
+    epilog=_example(
+        "archivist search 'speaker:Mao Korea' --db archive.db",
+        "archivist search 'year:1955 classification:\"Top Secret\"' --facets",
+        "archivist search '' --select lang=Russian --json",
+    ),
+)
+@click.argument("query", default="")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead.")
+@click.option("--facets", "with_facets", is_flag=True, help="Count the matching records by year, decade, language, archive, type, classification, person, speaker and translator.")
+@click.option(
+    "--select", "selections", multiple=True, metavar="FACET=VALUE",
+    help="Only records with this facet value (repeatable; values of one facet are ORed): --select lang=Russian.",
+)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True, help="Best match first, or oldest first.")
+@click.option("--limit", type=click.IntRange(0, 100), default=10, show_default=True, help="Records on the page.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Skip this many first.")
+def search_command(
+    query: str, db: str, as_json: bool, with_facets: bool, selections: tuple[str, ...], sort: str, limit: int, offset: int
+) -> None:
+    """Search the archive with the query language (see the README): words, "phrases",
+    AND/OR/NOT, prefix*, NEAR(a b, 5), and fields such as person:, speaker:, year:, lang:.
+
+    Prints the number of records found and a page of them, each with the passages that
+    matched. An empty QUERY lists every record, narrowed by --select.
+    """
+    from archivist.search import search
+
+    selected: dict[str, list[str]] = {}
+    for item in selections:
+        name, equals, value = item.partition("=")
+        if not equals or not name.strip():
+            raise click.BadParameter(f"{item!r} is not FACET=VALUE (e.g. lang=Russian)", param_hint="--select")
+        selected.setdefault(name.strip(), []).append(value.strip())
+    with _open_existing(db) as store:
+        results = search(store, query, selected=selected, sort=sort, limit=limit, offset=offset, facets=with_facets)
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_results(results)
+
+
+def _print_results(results: Any) -> None:
+    out = Console(highlight=False)
+    shown = f"{results.offset + 1}-{results.offset + len(results.hits)}" if results.hits else "none"
+    out.print(Text(f"{results.total:,} records for {results.parsed or '(everything)'}; showing {shown}", style="bold"))
+    for note in results.notes:
+        out.print(Text(f"note: {note}", style="yellow"))
+    for hit in results.hits:
+        out.print()
+        line = Text()
+        line.append(hit.id, style="bold cyan")
+        line.append(f"  {hit.date or 'undated'}  ")
+        line.append(hit.title or "")
+        out.print(line)
+        for snippet in hit.snippets:
+            text = Text("    ")
+            if snippet.speaker:
+                text.append(f"[{snippet.speaker}] ", style="magenta")
+            body = Text(snippet.text)
+            for start, end in snippet.highlights:
+                body.stylize("bold yellow", start, end)
+            text.append(body)
+            out.print(text)
+        for match in hit.variants:
+            out.print(Text(f"    matched {match.matched!r} for {match.query!r} ({match.via})", style="dim"))
+    for name, values in results.facets.items():
+        if not values:
+            continue
+        table = Table(title=name, title_justify="left", show_header=False)
+        table.add_column("value", overflow="fold")
+        table.add_column("records", justify="right")
+        for value in values:
+            table.add_row(_text(value.label or value.value), str(value.count))
+        out.print(table)
+
+
+@cli.command(epilog=_example("archivist reindex --db archive.db"))
+@_db_option
+def reindex(db: str) -> None:
+    """Rebuild the search index from the archive's records.
+
+    The index (a folder beside the database, ARCHIVE.db.index) is derived data and normally
+    kept up to date by ingest; rebuild it after a crash that damaged it, or to start afresh.
+    """
+    from archivist.search import reindex as rebuild
+
+    with _open_existing(db) as store:
+        count = rebuild(store)
+    click.echo(f"indexed {count:,} records of {db}")
 
 
 def main() -> None:
