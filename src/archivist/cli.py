@@ -33,9 +33,9 @@ ERROR_PREFIX = "archivist: error:"
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         # str(OSError) reads "[Errno 2] No such file or directory: 'x'"; name the file first.
-        where = exc.filename if exc.filename is not None else ""
-        return f"{where}: {exc.strerror}" if where else exc.strerror
-    return str(exc) or type(exc).__name__
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    # One line, whatever the message: a store's error may quote a multi-line statement.
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 class _ArchiveGroup(click.Group):
@@ -47,7 +47,10 @@ class _ArchiveGroup(click.Group):
         except BrokenPipeError:
             # `archivist list | head` closes the pipe early: not an error worth a message. Point
             # stdout at /dev/null so the interpreter's last flush does not fail on it again.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):  # a stdout with no file behind it (a test runner)
+                pass
             ctx.exit(1)
         except (ArchivistError, OSError) as exc:
             click.echo(f"{ERROR_PREFIX} {_describe(exc)}", err=True)
@@ -157,22 +160,22 @@ def _print_report(report: collection.IngestReport, db: str) -> None:
     for action, number in report.counts.items():
         table.add_row(action, str(number), style="bold red" if action == "failed" and number else None)
     out.print(table)
-    if report.failed:
-        failed = Table(title="Failed", title_justify="left")
-        failed.add_column("file", overflow="fold")
-        failed.add_column("reason", overflow="fold")
-        for result in report.failed:
-            failed.add_row(_text(result.path), _text(result.reason))
-        out.print(failed)
+    _print_files(out, "Failed", "reason", [(r.path, r.reason) for r in report.failed])
     # Stored, but with something the reader could not settle alone: the historian should know.
     notes = [(r.path, note) for r in report.results for note in ((r.note,) if r.note else ()) + r.warnings]
-    if notes:
-        table = Table(title="Worth a look", title_justify="left")
-        table.add_column("file", overflow="fold")
-        table.add_column("note", overflow="fold")
-        for path, note in notes:
-            table.add_row(_text(path), _text(note))
-        out.print(table)
+    _print_files(out, "Worth a look", "note", notes)
+
+
+def _print_files(out: Console, title: str, heading: str, rows: list[tuple[str, str | None]]) -> None:
+    """A table of files and what is said of each; nothing at all when there are none."""
+    if not rows:
+        return
+    table = Table(title=title, title_justify="left")
+    table.add_column("file", overflow="fold")
+    table.add_column(heading, overflow="fold")
+    for path, text in rows:
+        table.add_row(_text(path), _text(text))
+    out.print(table)
 
 
 @cli.command(
