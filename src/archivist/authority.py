@@ -288,6 +288,7 @@ class Authority:
         self.by_form: dict[str, set[str]] = {}
         self.by_surname: dict[str, set[str]] = {}
         self.by_loose: dict[str, set[str]] = {}
+        self.by_loose_surname: dict[str, set[str]] = {}
         self.by_frus_id: dict[str, str] = {}
 
     def __len__(self) -> int:
@@ -339,6 +340,9 @@ class Authority:
                 person.forms |= forms_of(reading)
         for surname in person.surnames:
             self.by_surname.setdefault(surname, set()).add(person.id)
+            loose = loose_key(surname, single=True)
+            if loose and len(surname) >= 6:
+                self.by_loose_surname.setdefault(loose, set()).add(person.id)
             for token in surname.split():
                 if token != surname and len(token) > 2:
                     self.by_surname.setdefault(token, set()).add(person.id)
@@ -374,7 +378,16 @@ class Authority:
         return found
 
     def surname(self, key: str) -> set[str]:
-        return set(self.by_surname.get(key, ()))
+        """Persons of this surname; a long surname also under another transliteration
+        ("Khrushchov" for Khrushchev, "Mukhiddinov" for Mukhitdinov)."""
+        found = set(self.by_surname.get(key, ()))
+        if not found and len(key) >= 6:
+            loose = loose_key(key, single=True)
+            found = set(self.by_loose_surname.get(loose, ())) if loose else set()
+        return found
+
+    def has_surname(self, key: str) -> bool:
+        return bool(self.surname(key))
 
 
 @lru_cache(maxsize=4)

@@ -277,9 +277,9 @@ def candidates(text: str, start: int, end: int, authority: Authority, known: dic
             is_upper = word.isupper() and len(word) > 1
             plausible = len(key) > 1 and not is_upper and key not in _NOT_NAMES and not (key in _places() and not titles) and not place_run
             titled = bool(set(titles) & _PERSON_TITLES)
-            if plausible and not (key in authority.by_surname or key in known) and titled and not is_english_word(key):
+            if plausible and not (authority.has_surname(key) or key in known) and titled and not is_english_word(key):
                 authority.add_local(word)  # "Cde. Patolichev": a person by the title before him
-            if plausible and (key in authority.by_surname or key in known):
+            if plausible and (authority.has_surname(key) or key in known):
                 ids = set(authority.surname(key)) | set(known.get(key, ()))
                 initial = index == 0 and _sentence_start(text, run[0].start())
                 span_start, span_end = run[index].start(), run[index].end()
@@ -393,7 +393,7 @@ def _link(mention: Candidate, authority: Authority, context: Context) -> tuple[P
             return None, 0.0, evidence
         return best, 0.9 if mention.ocr else 1.0, [Evidence("name", f"full name {mention.text!r}"), *evidence]
     strong = any(e.rule in ("document", "participant", "collection") for e in evidence) or bool(set(mention.titles) & best.titles)
-    margin = best_score - second if second is not None else best_score
+    margin = best_score - second if second is not None else math.inf  # nobody else bears the name
     if _is_common_word(mention.key) and not strong and not mention.titles:
         return None, 0.0, evidence  # "Red Army", "Post and Telecommunications", "Hull" unproven
     if not strong and margin < 0.2:
@@ -504,7 +504,8 @@ def find_mentions(
                 score=score if person else None,
             )
         )
-    return mentions
+    mentions += speaker_mentions(document, mentions, authority)
+    return sorted(mentions, key=lambda m: (m.start, m.end))
 
 
 def full_name_ids(document: Document) -> set[str]:
@@ -567,9 +568,36 @@ def people(documents: Iterable[Document]) -> dict[str, int]:
     return counts
 
 
-@stage("people", requires=("text", "date", "participants"), assigns=("mentions.person",))
+def speaker_mentions(document: Document, mentions: list[Mention], authority: Authority) -> list[Mention]:
+    """A speaker's label ("Chairman:", "Peng:") is a mention of the speaker: add the labels no
+    mention covers, and give the ones covered the speaker's id."""
+    by_name = {p.name: p for p in document.participants}
+    added: list[Mention] = []
+    for block in document.blocks:
+        if block.kind not in ("turn",) or not block.speaker:
+            continue
+        colon = document.text.find(":", block.start, min(block.end, block.start + 60))
+        if colon < 0:
+            continue
+        label = re.match(r"[^\[(:]*", document.text[block.start:colon]).group().rstrip()
+        label_end = block.start + len(label)
+        if label_end <= block.start:
+            continue
+        participant = by_name.get(block.speaker)
+        person = authority.get(participant.authority_id) if participant and participant.authority_id else None
+        if person is None:
+            continue
+        covered = [m for m in mentions if m.kind == "person" and m.start < label_end and block.start < m.end]
+        for mention in covered:
+            mention.authority_id, mention.canonical, mention.score = person.id, person.name, 1.0
+        if not covered:
+            added.append(Mention(block.start, label_end, document.text[block.start:label_end], "person", person.id, person.name, 1.0))
+    return added
+
+
+@stage("people", requires=("text", "date", "participants", "blocks.speaker"), assigns=("mentions.person",))
 def annotate_people(document: Document) -> Document:
-    """Person mentions linked to the authority."""
+    """Person mentions linked to the authority; speaker labels are mentions of their speaker."""
     kept = [m for m in document.mentions if m.kind != "person"]
     document.mentions = sorted(kept + find_mentions(document), key=lambda m: (m.start, m.end))
     return document

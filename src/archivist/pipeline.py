@@ -84,4 +84,4 @@ def ordered() -> list[Stage]:
 
 def _load_stages() -> None:
     # Stages register themselves on import; the run order comes from what each requires.
-    from archivist import citation, dates, header, speakers, structure  # noqa: F401
+    from archivist import citation, dates, entities, glossary, header, places, speakers, structure  # noqa: F401

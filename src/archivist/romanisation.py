@@ -85,21 +85,23 @@ def chinese_key(name: str) -> str | None:
 
 
 _LOOSE_RULES = [
-    (r"kh", "h"), (r"sch", "sh"), (r"shch", "sh"), (r"yo", "e"), (r"ye", "e"), (r"eo", "o"), (r"eu", "u"),
+    (r"yeo", "yo"), (r"kh", "h"), (r"sch", "sh"), (r"shch", "sh"), (r"yo", "e"), (r"ye", "e"), (r"eo", "o"), (r"eu", "u"),
     (r"oi", "oe"), (r"wo", "o"), (r"ts", "c"), (r"tch", "ch"), (r"j", "ch"), (r"g", "k"), (r"d", "t"),
     (r"b", "p"), (r"z", "s"), (r"w", "v"), (r"y", "i"), (r"u", "o"), (r"ii", "i"),
 ]
 
 
-def loose_key(name: str) -> str | None:
-    """A coarse key that Korean and Russian romanisations of one name share."""
+def loose_key(name: str, *, single: bool = False) -> str | None:
+    """A coarse key that Korean and Russian romanisations of one name share. Names of one word
+    get a key only when asked (`single`): a surname alone is too short to key loosely by default."""
     tokens = _ascii_tokens(name)
-    if len(tokens) < 2:
+    if len(tokens) < (1 if single else 2):
         return None
     out = []
     for token in tokens:
         for pattern, replacement in _LOOSE_RULES:
             token = re.sub(pattern, replacement, token)
         token = re.sub(r"(.)\1+", r"\1", token)
+        token = re.sub(r"[oe]v$", "ev", token)  # Russian ё printed o or e: Khrushchov, Khrushchev
         out.append(token)
     return "lo " + " ".join(out)
