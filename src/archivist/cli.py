@@ -145,6 +145,11 @@ def ingest(paths: tuple[Path, ...], db: str, max_file_bytes: int) -> None:
             progress.update(task, advance=1, counts="  ".join(f"{k} {v}" for k, v in counts.items() if v))
 
         report = collection.ingest(paths, store, on_file=on_file, max_bytes=max_file_bytes)
+        if report.counts.get("added") or report.counts.get("updated"):
+            # Surnames are read with the evidence of the whole collection once it is all in.
+            from archivist.people import relink
+
+            relink(store)
     _print_report(report, db)
     if not report.ok:
         raise SystemExit(1)
@@ -305,6 +310,84 @@ def serve(db: str, host: str, port: int) -> None:
     # Check before serving: a typo in --db would otherwise serve an empty archive.
     _open_existing(db).close()
     uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+
+
+@cli.command(
+    epilog=_example("archivist people --db archive.db", "archivist people --db archive.db --prefix Kim --json")
+)
+@_db_option
+@click.option("--prefix", default=None, help="Only persons whose name starts with this.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many persons.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def people(db: str, prefix: str | None, limit: int, as_json: bool) -> None:
+    """List the persons the records mention, most mentioned first, with their authority ids."""
+    from archivist.people import people as counted
+
+    with _open_existing(db) as store:
+        rows = counted(store, prefix=prefix, limit=limit)
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    table = Table()
+    for column in ("id", "name", "mentions", "records"):
+        table.add_column(column, justify="right" if column in ("mentions", "records") else "left")
+    for row in rows:
+        table.add_row(_text(row.authority_id), _text(row.name), str(row.mentions), str(row.documents))
+    Console().print(table)
+
+
+@cli.command(epilog=_example("archivist person 107176 --db archive.db", "archivist person local:choe-yong-geon --json"))
+@click.argument("person_id", metavar="ID")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the person's page as JSON instead.")
+def person(person_id: str, db: str, as_json: bool) -> None:
+    """Show one person: the spellings the records print, the records, who is named with them,
+    and the turns they speak."""
+    from archivist.people import person_page
+
+    with _open_existing(db) as store:
+        page = person_page(store, person_id)
+    if as_json:
+        click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
+        return
+    out = Console(highlight=False)
+    life = f" ({page.birth_year or '?'}–{page.death_year or ''})" if page.birth_year or page.death_year else ""
+    out.print(_text(f"{page.name}{life}  [{page.id}{', local record' if page.local else ''}]"), style="bold")
+    for spelling, ids in page.spellings.items():
+        out.print(_text(f"  “{spelling}” in {len(ids)} record{'s' if len(ids) != 1 else ''}: {', '.join(ids[:5])}"))
+    table = Table(title="Records", title_justify="left")
+    for column in ("date", "id", "title", "mentions"):
+        table.add_column(column, overflow="fold")
+    for item in page.documents:
+        table.add_row(_text(item["date"] or ""), _text(item["id"]), _text(item["title"] or ""), str(item["mentions"]))
+    out.print(table)
+    if page.co_mentioned:
+        out.print(_text("Named with: " + "; ".join(f"{name} ({count})" for _, name, count in page.co_mentioned[:10])))
+    if page.turns:
+        out.print(_text(f"Speaks in {len(page.turns)} turns, e.g. “{page.turns[0].excerpt[:120]}”"))
+
+
+@cli.command(epilog=_example("archivist enrich --db archive.db"))
+@_db_option
+def enrich(db: str) -> None:
+    """Run the pipeline again over every stored record, from its original bytes, then link
+    the records' person mentions with the evidence of their whole collection. Use it after
+    upgrading archivist or loading another authority file."""
+    from archivist.people import relink
+    from archivist.sources import read_bytes
+
+    with _open_existing(db) as store:
+        ids = list(store.ids())
+        with Progress(TextColumn("[bold]enrich"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True)) as progress:
+            task = progress.add_task("enrich", total=len(ids))
+            for record_id in ids:
+                stored = store.get(record_id)
+                document = pipeline.run(read_bytes(stored.source.path, stored.source.original))
+                document.id = stored.id
+                store.save(document)
+                progress.update(task, advance=1)
+        changed = relink(store)
+    click.echo(f"enriched {len(ids):,} records of {db}; {changed:,} linked again with their collection's evidence")
 
 
 def main() -> None:

@@ -44,7 +44,16 @@ from archivist.romanisation import chinese_key
 from archivist.document import Document, Mention
 from archivist.pipeline import stage
 
-__all__ = ["Candidate", "Evidence", "find_mentions", "link_collection", "people"]
+__all__ = [
+    "Candidate",
+    "Evidence",
+    "collection_of",
+    "find_mentions",
+    "full_name_ids",
+    "link_collection",
+    "speaker_mentions",
+    "surname_links",
+]
 
 # A word of a name: "Kim", "Il-sung", "O’Connor", "McClurkin", "Hammarskjöld", an initial "J." or
 # "C.E.", or a bracketed completion "[Anastas]".
@@ -556,16 +565,6 @@ def link_collection(documents: Iterable[Document], authority: Authority | None =
         found = find_mentions(document, authority, collection_full=named.get(collection, set()), collection_surnames=settled)
         document.mentions = sorted(kept + found, key=lambda m: (m.start, m.end))
     return documents
-
-
-def people(documents: Iterable[Document]) -> dict[str, int]:
-    """Mention counts by authority id over some records."""
-    counts: dict[str, int] = {}
-    for document in documents:
-        for mention in document.mentions:
-            if mention.kind == "person" and mention.authority_id:
-                counts[mention.authority_id] = counts.get(mention.authority_id, 0) + 1
-    return counts
 
 
 def speaker_mentions(document: Document, mentions: list[Mention], authority: Authority) -> list[Mention]:

@@ -14,7 +14,7 @@ from typing import Iterator
 from archivist.document import Document
 from archivist.errors import NotFoundError
 
-__all__ = ["AddResult", "Change", "HistoryEntry", "RecordSummary", "Store"]
+__all__ = ["AddResult", "Change", "HistoryEntry", "MentionRow", "PersonCount", "RecordSummary", "Store"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,27 @@ class Change:
 
     seq: int
     document: Document
+
+
+@dataclass(frozen=True)
+class PersonCount:
+    """A person and how often the stored records mention them."""
+
+    authority_id: str
+    name: str
+    mentions: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class MentionRow:
+    document_id: str
+    kind: str
+    authority_id: str | None
+    canonical: str | None
+    text: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -84,6 +105,23 @@ class Store(abc.ABC):
             return self.get(id).source.sha256
         except NotFoundError:
             return None
+
+    @abc.abstractmethod
+    def save(self, document: Document) -> None:
+        """Write back a stored record enriched again (same original bytes), in one transaction;
+        it goes into the change feed like any change, with no history entry."""
+
+    @abc.abstractmethod
+    def persons(self, prefix: str | None = None, limit: int = 100, offset: int = 0) -> list[PersonCount]:
+        """Persons mentioned in the records, most mentioned first; `prefix` filters by name."""
+
+    @abc.abstractmethod
+    def mentions_of(self, authority_id: str) -> list[MentionRow]:
+        """Every mention linked to this authority id, by record and position."""
+
+    @abc.abstractmethod
+    def mentions_in(self, document_ids: list[str]) -> list[MentionRow]:
+        """Every mention in these records, by record and position."""
 
     @abc.abstractmethod
     def history(self, id: str) -> list[HistoryEntry]:

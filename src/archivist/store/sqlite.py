@@ -30,7 +30,7 @@ from typing import Iterator
 
 from archivist.document import Document
 from archivist.errors import NotFoundError, SchemaError, StoreError
-from archivist.store.base import AddResult, Change, HistoryEntry, RecordSummary, Store
+from archivist.store.base import AddResult, Change, HistoryEntry, MentionRow, PersonCount, RecordSummary, Store
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -81,6 +81,30 @@ MIGRATIONS: list[tuple[str, ...]] = [
         """,
         # Records stored before this migration count as changed, in the order they were added.
         "INSERT INTO changes (id) SELECT id FROM documents ORDER BY rowid",
+    ),
+    (
+        # The entity mentions of every record, kept beside its JSON so that person pages and
+        # counts are index lookups rather than a read of every record.
+        """
+        CREATE TABLE mentions (
+            document_id  TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+            kind         TEXT NOT NULL,
+            authority_id TEXT,
+            canonical    TEXT,
+            text         TEXT NOT NULL,
+            start        INTEGER NOT NULL,
+            "end"        INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX mentions_by_document ON mentions (document_id)",
+        "CREATE INDEX mentions_by_authority ON mentions (kind, authority_id)",
+        """
+        INSERT INTO mentions (document_id, kind, authority_id, canonical, text, start, "end")
+        SELECT d.id, json_extract(m.value, '$.kind'), json_extract(m.value, '$.authority_id'),
+               json_extract(m.value, '$.canonical'), json_extract(m.value, '$.text'),
+               json_extract(m.value, '$.start'), json_extract(m.value, '$.end')
+        FROM documents AS d, json_each(d.json, '$.mentions') AS m
+        """,
     ),
 ]
 
@@ -250,6 +274,7 @@ class SQLiteStore(Store):
                         (*values, now, document.id),
                     )
                     result = AddResult(document.id, "updated", previous_sha256=row[0])
+                _write_mentions(db, document)
                 # REPLACE drops the record's earlier row, so it is listed once, at its latest number.
                 db.execute("INSERT OR REPLACE INTO changes (id) VALUES (?)", (document.id,))
                 db.execute("COMMIT")
@@ -258,6 +283,67 @@ class SQLiteStore(Store):
                     db.execute("ROLLBACK")
                 raise
         return result
+
+    def save(self, document: Document) -> None:
+        record = json.dumps(document.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        with self._lock:
+            db = self._checked()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT sha256 FROM documents WHERE id = ?", (document.id,)).fetchone()
+                if row is None:
+                    raise self._not_found(document.id)
+                if row[0] != document.source.sha256:
+                    raise StoreError(
+                        f"record {document.id!r} was read from other bytes than the stored ones; "
+                        "use add() to store a new version"
+                    )
+                db.execute(
+                    "UPDATE documents SET title = ?, date_edtf = ?, date_earliest = ?, date_latest = ?,"
+                    " json = ?, updated_at = ? WHERE id = ?",
+                    (document.title, document.date.edtf, document.date.earliest, document.date.latest, record, _now(), document.id),
+                )
+                _write_mentions(db, document)
+                db.execute("INSERT OR REPLACE INTO changes (id) VALUES (?)", (document.id,))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def persons(self, prefix: str | None = None, limit: int = 100, offset: int = 0) -> list[PersonCount]:
+        pattern = f"{prefix}%" if prefix else "%"
+        with self._lock:
+            rows = self._checked().execute(
+                "SELECT authority_id, max(canonical), count(*), count(DISTINCT document_id) FROM mentions"
+                " WHERE kind = 'person' AND authority_id IS NOT NULL"
+                " GROUP BY authority_id HAVING max(canonical) LIKE ?"
+                " ORDER BY count(*) DESC, authority_id LIMIT ? OFFSET ?",
+                (pattern, limit, offset),
+            ).fetchall()
+        return [PersonCount(*row) for row in rows]
+
+    def mentions_of(self, authority_id: str) -> list[MentionRow]:
+        with self._lock:
+            rows = self._checked().execute(
+                'SELECT document_id, kind, authority_id, canonical, text, start, "end" FROM mentions'
+                " WHERE authority_id = ? ORDER BY document_id, start",
+                (authority_id,),
+            ).fetchall()
+        return [MentionRow(*row) for row in rows]
+
+    def mentions_in(self, document_ids: list[str]) -> list[MentionRow]:
+        rows: list[tuple] = []
+        with self._lock:
+            db = self._checked()
+            for first in range(0, len(document_ids), 500):
+                chunk = document_ids[first:first + 500]
+                rows += db.execute(
+                    'SELECT document_id, kind, authority_id, canonical, text, start, "end" FROM mentions'
+                    f" WHERE document_id IN ({','.join('?' * len(chunk))}) ORDER BY document_id, start",
+                    chunk,
+                ).fetchall()
+        return [MentionRow(*row) for row in rows]
 
     def get(self, id: str) -> Document:
         with self._lock:
@@ -357,6 +443,14 @@ class SQLiteStore(Store):
 
     def _not_found(self, id: str) -> NotFoundError:
         return NotFoundError(f"no record with id {id!r} in {self.path}")
+
+
+def _write_mentions(db: sqlite3.Connection, document: Document) -> None:
+    db.execute("DELETE FROM mentions WHERE document_id = ?", (document.id,))
+    db.executemany(
+        'INSERT INTO mentions (document_id, kind, authority_id, canonical, text, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [(document.id, m.kind, m.authority_id, m.canonical, m.text, m.start, m.end) for m in document.mentions],
+    )
 
 
 def _now() -> str:
