@@ -16,9 +16,10 @@ from archivist.errors import TruncatedRecordError, UnknownFormatError
 from archivist.sources.decoding import MAX_BYTES, decode
 from archivist.sources.markdown import MarkdownReader
 from archivist.sources.sections import looks_truncated
+from archivist.sources.tei import TEIReader
 from archivist.sources.wilson_text import WilsonTextReader
 
-__all__ = ["MAX_BYTES", "READERS", "Reader", "decode", "read_bytes", "read_path", "reader_named"]
+__all__ = ["MAX_BYTES", "READERS", "Reader", "decode", "read_bytes", "read_path", "read_records", "reader_named"]
 
 
 class Reader(Protocol):
@@ -31,7 +32,7 @@ class Reader(Protocol):
         """Turn `text` (decoded from `source.original`) into a Document."""
 
 
-READERS: list[Reader] = [MarkdownReader(), WilsonTextReader()]
+READERS: list[Reader] = [MarkdownReader(), WilsonTextReader(), TEIReader()]
 
 #: A reader must be at least this sure before it reads a file.
 MIN_CONFIDENCE = 0.5
@@ -45,7 +46,15 @@ def reader_named(name: str) -> Reader:
 
 
 def read_bytes(path: str | Path, data: bytes, max_bytes: int = MAX_BYTES) -> Document:
-    """Read one export file's bytes into a Document, or raise a SourceError naming the file."""
+    """Read one export file's bytes into a Document, or raise a SourceError naming the file.
+
+    A file holding several records (a TEI volume) gives its first here; `read_records` gives
+    them all."""
+    return read_records(path, data, max_bytes)[0]
+
+
+def read_records(path: str | Path, data: bytes, max_bytes: int = MAX_BYTES) -> list[Document]:
+    """Every record in one export file's bytes: one for a text export, one or more for TEI."""
     path = str(path)
     text, encoding, warnings = decode(data, path, max_bytes=max_bytes)
     if text.startswith("\ufeff"):
@@ -63,9 +72,11 @@ def read_bytes(path: str | Path, data: bytes, max_bytes: int = MAX_BYTES) -> Doc
             f"readers available: {', '.join(r.name for r in READERS)}",
         )
     source = Source.of(path, data, reader.name, encoding)
-    document = reader.read(text, source)
-    document.warnings[:0] = [f"{Path(path).name}: {w}" for w in warnings]
-    return document
+    read_all = getattr(reader, "read_all", None)
+    documents = read_all(text, source) if read_all is not None else [reader.read(text, source)]
+    for document in documents:
+        document.warnings[:0] = [f"{Path(path).name}: {w}" for w in warnings]
+    return documents
 
 
 def read_path(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
