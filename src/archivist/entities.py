@@ -274,6 +274,10 @@ def candidates(text: str, start: int, end: int, authority: Authority, known: dic
                     ids = {authority.add_local(" ".join(piece)).id}
                 if ids:
                     span_start, span_end = run[index].start(), run[stop - 1].end()
+                    # "Kim Yu-t’aek, Governor of the Bank of Korea": the office after the name
+                    after = re.match(r",\s+(?:the\s+)?([A-Z][a-z]+)", text[span_end:span_end + 40])
+                    if after and normalise(after.group(1)) in TITLE_WORDS:
+                        titles = [*titles, normalise(after.group(1))]
                     found.append(Candidate(span_start, span_end, text[span_start:span_end], key, True, tuple(titles), ocr, ids))
                     index = stop
                     taken = True
@@ -331,15 +335,17 @@ class Context:
     participants: set[str] = field(default_factory=set)
     collection_full: set[str] = field(default_factory=set)
     collection_surnames: dict[str, str] = field(default_factory=dict)  # surname key -> person id
+    footnoted: dict[int, set[str]] = field(default_factory=dict)  # mention start -> persons its note names
 
 
-_TITLE_CLASSES = {
-    "general": "military", "gen": "military", "admiral": "military", "adm": "military", "colonel": "military",
-    "col": "military", "captain": "military", "marshal": "military", "lieutenant": "military", "major": "military",
-    "secretary": "office", "minister": "office", "ambassador": "office", "president": "office",
-    "premier": "office", "chairman": "office", "governor": "office", "senator": "office", "director": "office",
-    "mr": "plain", "mrs": "plain", "dr": "plain", "cde": "plain", "comrade": "plain",
-}
+_MILITARY = frozenset("general gen admiral adm colonel col captain capt marshal lieutenant lt major maj brigadier commander cdr commodore".split())
+_PLAIN = frozenset("mr mrs ms miss dr sir cde comrade madam".split())
+
+
+def _title_marks(titles: Iterable[str]) -> set[str]:
+    """What a title says of the office held: the office word itself ("secretary", "governor"),
+    one mark for any military rank, nothing for a courtesy ("Mr.", "Cde.")."""
+    return {"military" if t in _MILITARY else t for t in titles if t not in _PLAIN}
 
 
 def _score(person: Person, mention: Candidate, context: Context) -> tuple[float, list[Evidence]]:
@@ -360,10 +366,12 @@ def _score(person: Person, mention: Candidate, context: Context) -> tuple[float,
     # "Secretary Dulles" in a record that names "Mr. Allen Dulles" in full may be another Dulles:
     # a full name counts fully for a titled surname only when it carried a title of that kind,
     # or the authority gives the person such a title.
-    mention_classes = {_TITLE_CLASSES.get(t) for t in mention.titles} - {None, "plain"}
-    known_classes = {_TITLE_CLASSES.get(t) for t in person.titles} - {None, "plain"}
-    seen_classes = {_TITLE_CLASSES.get(t) for t in context.document_full.get(person.id, ())} - {None, "plain"}
-    weight = 1.0 if not mention_classes or mention_classes & (seen_classes | known_classes) else 0.0
+    asked = _title_marks(mention.titles)
+    borne = _title_marks(person.titles) | _title_marks(context.document_full.get(person.id, ()))
+    weight = 1.0 if not asked or asked & borne else 0.0
+    if person.id in context.footnoted.get(mention.start, ()):
+        score += 6.0
+        evidence.append(Evidence("footnote", "named in full in the note on this mention"))
     if person.id in context.document_full:
         score += 4.0 * weight
         evidence.append(Evidence("document", "named in full in this record"))
@@ -483,6 +491,13 @@ def find_mentions(
             person, _, _ = _link(candidate, authority, context)
             if person is not None:
                 context.document_full.setdefault(person.id, set()).update(candidate.titles)
+    context.footnoted = _footnoted(document, found)
+    # A surname printed before the full name that introduces a new (local) person is still theirs.
+    for candidate in found:
+        if not candidate.full:
+            for other in found:
+                if other.full and candidate.key in other.key.split():
+                    candidate.ids |= {i for i in other.ids if i.startswith("local:")}
     linked = [(candidate, *_link(candidate, authority, context)[:2]) for candidate in found]
     # A surname read with confidence in the middle of a sentence settles the same surname where
     # it opens one ("Hull concurs."): the record itself is the evidence.
@@ -515,6 +530,30 @@ def find_mentions(
         )
     mentions += speaker_mentions(document, mentions, authority)
     return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _footnoted(document: Document, found: list[Candidate]) -> dict[int, set[str]]:
+    """For a surname followed by a note marker ("Governor Kim[5]"), the persons the note names
+    in full with that surname: FRUS editors identify a person in a note at the first mention."""
+    notes = {(f.ref_start, f.ref_end): f for f in document.footnotes if f.ref_start is not None}
+    by_start = {ref_start: note for (ref_start, _), note in notes.items()}
+    result: dict[int, set[str]] = {}
+    for candidate in found:
+        if candidate.full:
+            continue
+        gap = document.text[candidate.end:candidate.end + 2]
+        note = by_start.get(candidate.end) or (by_start.get(candidate.end + 1) if gap[:1] in "’'" else None)
+        if note is None:
+            continue
+        named = {
+            i
+            for other in found
+            if other.full and note.start <= other.start < note.end and candidate.key in other.key.split()
+            for i in other.ids
+        }
+        if named:
+            result[candidate.start] = named
+    return result
 
 
 def full_name_ids(document: Document) -> set[str]:
