@@ -14,7 +14,7 @@ from typing import Iterator
 from archivist.document import Document
 from archivist.errors import NotFoundError
 
-__all__ = ["AddResult", "Change", "HistoryEntry", "MentionRow", "PersonCount", "RecordSummary", "Store"]
+__all__ = ["AddResult", "Change", "HistoryEntry", "MentionRow", "PersonCount", "RecordSummary", "Stamp", "Store"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,15 @@ class MentionRow:
     text: str
     start: int
     end: int
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A record's id and when it was last added or replaced (ISO 8601 UTC, `...Z`), or None
+    for a store that keeps no change times."""
+
+    id: str
+    changed_at: str | None
 
 
 @dataclass(frozen=True)
@@ -149,6 +158,32 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def last_change(self) -> int:
         """The number of the latest change (0 for an empty store): what `changes` counts up to."""
+
+    def changed_at(self, id: str) -> str | None:
+        """When the record was last added, replaced or re-enriched (ISO 8601 UTC), None if the
+        store does not keep it; NotFoundError if there is no such record."""
+        self.get(id)
+        return None
+
+    def stamps(
+        self, *, since: str | None = None, until: str | None = None, after: str = "", limit: int = 1000
+    ) -> list[Stamp]:
+        """Up to `limit` records, ordered by id, whose id sorts after `after` and whose change
+        time lies within `since` and `until` (ISO 8601 strings, both inclusive). Harvesters
+        (OAI-PMH) page through a store with it. A record whose change time is unknown is
+        left out of a bounded request."""
+        found: list[Stamp] = []
+        for record_id in sorted(self.ids()):
+            if record_id <= after:
+                continue
+            changed = self.changed_at(record_id)
+            if since is not None or until is not None:
+                if changed is None or (since is not None and changed < since) or (until is not None and changed > until):
+                    continue
+            found.append(Stamp(record_id, changed))
+            if len(found) >= limit:
+                break
+        return found
 
     @abc.abstractmethod
     def close(self) -> None: ...

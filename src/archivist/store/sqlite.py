@@ -30,7 +30,7 @@ from typing import Iterator
 
 from archivist.document import Document
 from archivist.errors import NotFoundError, SchemaError, StoreError
-from archivist.store.base import AddResult, Change, HistoryEntry, MentionRow, PersonCount, RecordSummary, Store
+from archivist.store.base import AddResult, Change, HistoryEntry, MentionRow, PersonCount, RecordSummary, Stamp, Store
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -423,6 +423,27 @@ class SQLiteStore(Store):
     def last_change(self) -> int:
         with self._lock:
             return self._checked().execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+
+    def changed_at(self, id: str) -> str | None:
+        with self._lock:
+            row = self._checked().execute("SELECT updated_at FROM documents WHERE id = ?", (id,)).fetchone()
+        if row is None:
+            raise self._not_found(id)
+        return row[0]
+
+    def stamps(
+        self, *, since: str | None = None, until: str | None = None, after: str = "", limit: int = 1000
+    ) -> list[Stamp]:
+        # A walk of the primary key filtered by time: harvests page by id, and every time is
+        # written by _now() in one format, so the strings compare as the times do.
+        with self._lock:
+            rows = self._checked().execute(
+                "SELECT id, updated_at FROM documents WHERE id > ?"
+                " AND (? IS NULL OR updated_at >= ?) AND (? IS NULL OR updated_at <= ?)"
+                " ORDER BY id LIMIT ?",
+                (after, since, since, until, until, limit),
+            ).fetchall()
+        return [Stamp(*row) for row in rows]
 
     def count(self) -> int:
         with self._lock:
