@@ -19,8 +19,10 @@ from pathlib import Path
 
 from archivist import pipeline
 from archivist.errors import SourceError, StageError, TooLargeError
-from archivist.sources import read_bytes
+from archivist.export import jsonl
+from archivist.sources import read_records
 from archivist.sources.decoding import MAX_BYTES
+from archivist.document import Document
 from archivist.store.base import Store
 
 __all__ = ["FileResult", "IngestReport", "files", "ingest", "main"]
@@ -138,10 +140,11 @@ def ingest(
     by_sha: dict[str, FileResult] = {}
     id_paths: dict[str, str] = {}
     for path in files(paths):
-        result = _ingest_one(path, store, max_bytes, by_sha, id_paths)
-        report.results.append(result)
-        if on_file is not None:
-            on_file(path, result)
+        # A TEI volume or a backup holds many records: one result for each.
+        for result in _ingest_one(path, store, max_bytes, by_sha, id_paths):
+            report.results.append(result)
+            if on_file is not None:
+                on_file(path, result)
     return report
 
 
@@ -151,39 +154,73 @@ def _ingest_one(
     max_bytes: int,
     by_sha: dict[str, FileResult],
     id_paths: dict[str, str],
-) -> FileResult:
+) -> list[FileResult]:
     name = str(path)
+    if jsonl.is_backup(path) and path.is_file():
+        return _restore(path, store)
     try:
         data = _read(path, max_bytes)
     except SourceError as exc:
-        return FileResult(name, "failed", reason=_one_line(exc.reason))
+        return [FileResult(name, "failed", reason=_one_line(exc.reason))]
     except OSError as exc:
-        return FileResult(name, "failed", reason=f"cannot read the file: {exc.strerror or exc}")
+        return [FileResult(name, "failed", reason=f"cannot read the file: {exc.strerror or exc}")]
 
     sha256 = hashlib.sha256(data).hexdigest()
     first = by_sha.get(sha256)
     if first is not None:
         # Same bytes under another name: one record, never two, and never an error.
         if first.action == "failed":
-            return FileResult(name, "failed", reason=first.reason, duplicate_of=first.path)
-        return FileResult(name, "unchanged", id=first.id, duplicate_of=first.path)
+            return [FileResult(name, "failed", reason=first.reason, duplicate_of=first.path)]
+        return [FileResult(name, "unchanged", id=first.id, duplicate_of=first.path)]
 
-    result = _store_one(name, data, store)
-    by_sha[sha256] = result
-    if result.id is not None and result.action != "failed":
-        earlier = id_paths.setdefault(result.id, name)
-        if earlier != name:
-            result = replace(
-                result, note=f"same record id as {earlier}, read earlier in this run; this file's version is kept"
-            )
-    return result
+    results = _store_records(name, data, store)
+    by_sha[sha256] = results[0]
+    for number, result in enumerate(results):
+        if result.id is not None and result.action != "failed":
+            earlier = id_paths.setdefault(result.id, name)
+            if earlier != name:
+                results[number] = replace(
+                    result, note=f"same record id as {earlier}, read earlier in this run; this file's version is kept"
+                )
+    return results
+
+
+def _restore(path: Path, store: Store) -> list[FileResult]:
+    """The records of a JSONL backup, stored exactly as they were: no reader, no stages."""
+    name = str(path)
+    results: list[FileResult] = []
+    try:
+        for document in jsonl.read_path(path):
+            added = store.add(document)
+            results.append(FileResult(name, added.action, id=added.id))
+    except SourceError as exc:
+        results.append(FileResult(name, "failed", reason=_one_line(exc.reason)))
+    except Exception as exc:  # a broken line must not lose the records restored before it
+        results.append(FileResult(name, "failed", reason=_one_line(f"{type(exc).__name__}: {exc}")))
+    return results or [FileResult(name, "failed", reason="an empty backup: no record in it")]
 
 
 def _store_one(name: str, data: bytes, store: Store) -> FileResult:
-    document_id: str | None = None
+    """One file's first record's result; a file of several records names how many more."""
+    results = _store_records(name, data, store)
+    if len(results) > 1:
+        return replace(results[0], note=f"and {len(results) - 1} more records from the same file")
+    return results[0]
+
+
+def _store_records(name: str, data: bytes, store: Store) -> list[FileResult]:
     try:
-        document = read_bytes(name, data)
-        document_id = document.id
+        documents = read_records(name, data)
+    except SourceError as exc:
+        return [FileResult(name, "failed", reason=_one_line(exc.reason))]
+    except Exception as exc:  # a reader's bug for one file must not lose the rest
+        return [FileResult(name, "failed", reason=_one_line(f"{type(exc).__name__}: {exc}"))]
+    return [_store_document(name, document, store) for document in documents]
+
+
+def _store_document(name: str, document: Document, store: Store) -> FileResult:
+    document_id: str | None = document.id
+    try:
         # Enrichment costs far more than reading; a file stored as it is would come back
         # "unchanged" from `add` anyway, so a resumed ingest skips straight past it.
         if store.sha256_of(document.id) == document.source.sha256:
