@@ -142,6 +142,24 @@ def find_date(text: str, start: int = 0, *, anchored: bool = False) -> DateMatch
     return best
 
 
+def _scan(text: str, start: int, end: int) -> list[DateMatch]:
+    """Every date expression in `text[start:end]`, left to right, the longest where two overlap:
+    each pattern runs once over the text."""
+    matches: list[DateMatch] = []
+    for kind, pattern in _COMPILED:
+        for match in pattern.finditer(text, start, end):
+            if _bounded(text, match.start(), match.end()):
+                value = _build(kind, match.groupdict())
+                if value is not None:
+                    matches.append(DateMatch(match.start(), match.end(), value, kind))
+    matches.sort(key=lambda m: (m.start, -m.end))
+    chosen: list[DateMatch] = []
+    for match in matches:
+        if not chosen or match.start >= chosen[-1].end:
+            chosen.append(match)
+    return chosen
+
+
 def _bounded(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
@@ -321,12 +339,7 @@ def date_mentions(text: str, start: int, end: int, anchor: str | None) -> list[t
     year", "next September") are resolved against `anchor`, the record's date, and marked
     uncertain ("?") where English usage leaves a doubt."""
     found: list[tuple[int, int, str]] = []
-    position = start
-    while position < end:
-        match = find_date(text[:end], position)
-        if match is None:
-            break
-        position = match.end
+    for match in _scan(text, start, end):
         year = int(match.edtf[:4])
         if match.kind in ("y", "y-y"):
             if not 1800 <= year <= 2030 or _NOT_A_YEAR_BEFORE.search(text[max(0, match.start - 12):match.start]):
