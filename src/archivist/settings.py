@@ -60,6 +60,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest file read as one record, in bytes; a bigger file fails with a clear reason "
         "instead of being read.",
     ),
+    Setting(
+        "oai_page_size",
+        100,
+        "Records or identifiers in one page of an OAI-PMH list; a harvester asks for the rest "
+        "with the resumption token the page ends with.",
+    ),
+    Setting(
+        "oai_admin_email",
+        "archivist@localhost",
+        "Address the OAI-PMH Identify answer gives harvesters as the repository's administrator.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
