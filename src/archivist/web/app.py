@@ -17,6 +17,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from archivist.store import open_store
+from archivist.web.citations import citation_router
+from archivist.web.oai import oai_router
 
 __all__ = ["PAGE_SIZE", "create_app"]
 
@@ -49,6 +51,9 @@ def create_app(db: str | Path) -> FastAPI:
         summary="A digital archive for translated historical primary sources",
         lifespan=lifespan,
     )
+    # OAI-PMH for harvesters, and citations of a record or of a search's results.
+    app.include_router(oai_router(store))
+    app.include_router(citation_router(store))
 
     @app.get("/", response_class=HTMLResponse)
     def records(request: Request, offset: int = Query(0, ge=0)) -> Any:
