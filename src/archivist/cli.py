@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import click
 from rich.console import Console
@@ -145,7 +145,8 @@ def ingest(paths: tuple[Path, ...], db: str, max_file_bytes: int) -> None:
             progress.update(task, advance=1, counts="  ".join(f"{k} {v}" for k, v in counts.items() if v))
 
         report = collection.ingest(paths, store, on_file=on_file, max_bytes=max_file_bytes)
-        if report.counts.get("added") or report.counts.get("updated"):
+        # A restored backup is already linked as it was; linking it again would change it.
+        if any(r.action in ("added", "updated") and not r.restored for r in report.results):
             # Surnames are read with the evidence of the whole collection once it is all in.
             from archivist.people import relink
 
@@ -388,6 +389,117 @@ def enrich(db: str) -> None:
                 progress.update(task, advance=1)
         changed = relink(store)
     click.echo(f"enriched {len(ids):,} records of {db}; {changed:,} linked again with their collection's evidence")
+
+
+def _records(store: Store, ids: tuple[str, ...], query: str | None, limit: int | None) -> Iterator[Document]:
+    """The records named, or those a search matches, or every record; one at a time."""
+    from archivist.export.bibliography import MAX_RECORDS, search_records
+
+    if ids and query is not None:
+        raise ArchivistError("give record ids or --search, not both")
+    if query is not None:
+        yield from search_records(store, query, limit=limit or MAX_RECORDS)
+        return
+    for number, record_id in enumerate(ids or store.ids()):
+        if limit is not None and number >= limit:
+            return
+        yield store.get(record_id)
+
+
+_SEARCH_OPTION = click.option(
+    "--search", "query", metavar="QUERY", default=None,
+    help="Take the records this search matches (the query language of `archivist search`), best first.",
+)
+_LIMIT_OPTION = click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many records.")
+
+
+@cli.command(
+    epilog=_example(
+        "archivist cite wilson-117838 --db archive.db",
+        "archivist cite --search 'speaker:Mao Korea' --format bibtex --db archive.db > mao.bib",
+    )
+)
+@click.argument("record_ids", metavar="[ID]...", nargs=-1)
+@click.option(
+    "--format", "form", type=click.Choice(["chicago", "csl-json", "bibtex", "ris"]), default="chicago",
+    show_default=True, help="Citation format.",
+)
+@_SEARCH_OPTION
+@_LIMIT_OPTION
+@_db_option
+def cite(record_ids: tuple[str, ...], form: str, query: str | None, limit: int | None, db: str) -> None:
+    """Print the citation of each record named, or the bibliography of a search (or of the
+    whole archive): a Chicago note a line, a CSL-JSON array, BibTeX or RIS entries."""
+    from archivist.export.bibliography import bibliography
+
+    with _open_existing(db) as store:
+        click.echo(bibliography(list(_records(store, record_ids, query, limit)), form), nl=False)
+
+
+@cli.command(
+    "export",
+    epilog=_example(
+        "archivist export --format jsonl --db archive.db > backup.jsonl",
+        "archivist export frus1955-57v23p2-d8 --format tei -o d8.xml --db archive.db",
+        "archivist export --format tei -o tei/ --db archive.db",
+    ),
+)
+@click.argument("record_ids", metavar="[ID]...", nargs=-1)
+@click.option(
+    "--format", "form",
+    type=click.Choice(["jsonl", "tei", "dublin-core", "csl-json", "bibtex", "ris", "chicago"]),
+    required=True, help="Export format; jsonl is the backup `archivist ingest` restores.",
+)
+@_SEARCH_OPTION
+@_LIMIT_OPTION
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), default=None,
+    help="Write to this file, or into this existing folder one file a record; standard output by default.",
+)
+@_db_option
+def export_records(
+    record_ids: tuple[str, ...], form: str, query: str | None, limit: int | None, output: Path | None, db: str
+) -> None:
+    """Export records (those named, those a search matches, or all) in one format.
+
+    `jsonl` writes the backup: one record a line with everything it holds, original bytes
+    included; `archivist ingest backup.jsonl` into an empty archive gives it back exactly. `tei`
+    writes TEI P5 (several records as one teiCorpus, or one file each into a folder).
+    """
+    from archivist.export import exporter, render_many
+
+    module = exporter(form)
+    with _open_existing(db) as store:
+        records = _records(store, record_ids, query, limit)
+        if output is not None and output.is_dir():
+            count = 0
+            for document in records:
+                data = module.render(document)
+                target = output / f"{document.id}{module.suffix}"
+                target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+                count += 1
+            click.echo(f"wrote {count:,} files to {output}", err=True)
+            return
+        if form == "jsonl":
+            # A backup can be far larger than memory: one record at a time.
+            handle = output.open("w", encoding="utf-8") if output is not None else None
+            try:
+                for document in records:
+                    line = module.render(document)
+                    if handle is not None:
+                        handle.write(line)
+                    else:
+                        click.echo(line, nl=False)
+            finally:
+                if handle is not None:
+                    handle.close()
+            return
+        documents = list(records)
+        data = module.render(documents[0]) if len(documents) == 1 else render_many(form, documents)
+    if output is not None:
+        output.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return
+    click.echo(data, nl=False)
 
 
 def main() -> None:

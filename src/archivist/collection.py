@@ -47,6 +47,7 @@ class FileResult:
     duplicate_of: str | None = None
     note: str | None = None
     warnings: tuple[str, ...] = ()
+    restored: bool = False  # read back from a JSONL backup, exactly as it was stored
 
 
 @dataclass
@@ -192,7 +193,7 @@ def _restore(path: Path, store: Store) -> list[FileResult]:
     try:
         for document in jsonl.read_path(path):
             added = store.add(document)
-            results.append(FileResult(name, added.action, id=added.id))
+            results.append(FileResult(name, added.action, id=added.id, restored=True))
     except SourceError as exc:
         results.append(FileResult(name, "failed", reason=_one_line(exc.reason)))
     except Exception as exc:  # a broken line must not lose the records restored before it
