@@ -83,14 +83,15 @@ def _clean(text: str) -> str:
 
 def person_ids(document: Document) -> dict[str, str]:
     """`xml:id` of each person the file lists, keyed by authority id, or by name for a
-    participant the authority does not know."""
+    participant the authority does not know. Every id starts with the record's, so files
+    gathered in one teiCorpus keep their ids apart."""
     ids: dict[str, str] = {}
     used: set[str] = set()
 
     def claim(key: str, basis: str) -> None:
         if key in ids:
             return
-        name = xml_id(f"person-{basis}")
+        name = xml_id(f"{document.id}-person-{basis}")
         candidate, n = name, 2
         while candidate in used:
             candidate, n = f"{name}-{n}", n + 1
@@ -487,8 +488,9 @@ def _header(document: Document, ids: dict[str, str]) -> etree._Element:
     application = _sub(_sub(encoding, "appInfo"), "application", ident=APPLICATION, version=_version())
     _sub(application, "label", APPLICATION)
     class_decl = _sub(encoding, "classDecl")
+    prefix = xml_id(document.id)
     for name, description in TAXONOMIES.items():
-        _sub(_sub(class_decl, "taxonomy", xml_id=name), "bibl", description)
+        _sub(_sub(class_decl, "taxonomy", xml_id=f"{prefix}-{name}"), "bibl", description)
 
     profile = _sub(header, "profileDesc")
     creation = _sub(profile, "creation")
@@ -508,7 +510,7 @@ def _header(document: Document, ids: dict[str, str]) -> etree._Element:
     if keywords:
         text_class = _sub(profile, "textClass")
         for scheme, value in keywords:
-            _sub(_sub(text_class, "keywords", scheme=f"#{scheme}"), "term", value)
+            _sub(_sub(text_class, "keywords", scheme=f"#{prefix}-{scheme}"), "term", value)
     _people(document, profile, ids)
     return header
 

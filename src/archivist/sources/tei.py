@@ -420,10 +420,13 @@ def _own_record(root: etree._Element, div: etree._Element) -> _Record:
     }
     citation = _text(_first(header, "t:fileDesc/t:sourceDesc/t:bibl[@type='citation']"))
     original_language = _text(_first(header, ".//t:msDesc/t:msContents/t:textLang"))
-    keywords = {
-        k.get("scheme", "").lstrip("#"): _text(_first(k, "t:term"))
-        for k in header.xpath("t:profileDesc/t:textClass/t:keywords", namespaces=NS)
-    }
+    # Schemes point at taxonomies named `<record id>-<scheme>`.
+    keywords: dict[str, str | None] = {}
+    for element in header.xpath("t:profileDesc/t:textClass/t:keywords", namespaces=NS):
+        scheme = element.get("scheme", "")
+        for name in ("document-type", "contents-type", "classification"):
+            if scheme.endswith(name):
+                keywords[name] = _text(_first(element, "t:term"))
     values["document_type"] = keywords.get("document-type")
     values["classification"] = keywords.get("classification")
     languages = [_text(e) for e in header.xpath("t:profileDesc/t:langUsage/t:language", namespaces=NS)]
