@@ -23,6 +23,8 @@ FLOORS = {
     "classification": 1.0,
     "drafter": 1.0,
     "signer": 1.0,
+    "footnote_numbers": 1.0,
+    "footnotes": 1.0,
 }
 
 
