@@ -215,6 +215,10 @@ def forms_of(parsed: ParsedName) -> set[str]:
     forms.add(f"{' '.join(words)} {surname}")
     forms.add(f"{' '.join(initials)} {surname}")
     forms.add(f"{words[0]} {' '.join(initials[1:])} {surname}".replace("  ", " "))
+    if len(words) >= 2 and len(words[1]) > 1:
+        # Known by the middle name: "C. Tyler Wood", "Tyler Wood" for Wood, Clinton Tyler.
+        forms.add(f"{words[1]} {surname}")
+        forms.add(f"{initials[0]} {words[1]} {surname}")
     if parsed.suffix:
         suffix = normalise(parsed.suffix)
         forms |= {f"{form} {suffix}" for form in list(forms)}

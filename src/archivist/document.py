@@ -105,6 +105,9 @@ class Annotation:
 
 @dataclass
 class Mention:
+    """A name in the text. `evidence` says why it links where it does ("full name 'Mao
+    Zedong'", "surname 'Rhee'; in records of the years around 1955")."""
+
     start: int
     end: int
     text: str
@@ -112,6 +115,7 @@ class Mention:
     authority_id: str | None = None
     canonical: str | None = None
     score: float | None = None
+    evidence: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -554,21 +554,21 @@ def find_mentions(
             for other in found:
                 if other.full and candidate.key in other.key.split():
                     candidate.ids |= {i for i in other.ids if i.startswith("local:")}
-    linked = [(candidate, *_link(candidate, authority, context)[:2]) for candidate in found]
+    linked = [(candidate, *_link(candidate, authority, context)) for candidate in found]
     # A surname read with confidence in the middle of a sentence settles the same surname where
     # it opens one ("Hull concurs."): the record itself is the evidence.
     settled: dict[str, str] = {}
-    for candidate, person, score in linked:
+    for candidate, person, score, _ in linked:
         if person is not None and not candidate.full and not candidate.sentence_start and not _is_common_word(candidate.key):
             settled.setdefault(candidate.key, person.id)
         elif person is not None and not candidate.full and candidate.titles:
             settled.setdefault(candidate.key, person.id)  # "General Hull" settles "Hull"
     full_surnames = {c.key.split()[0] for c in found if c.full} | {c.key.split()[-1] for c in found if c.full}
     mentions: list[Mention] = []
-    for candidate, person, score in linked:
+    for candidate, person, score, evidence in linked:
         if person is None and not candidate.full and candidate.key in settled:
             context.document_full.setdefault(settled[candidate.key], set())
-            person, score, _ = _link(candidate, authority, context)
+            person, score, evidence = _link(candidate, authority, context)
         if person is None and not candidate.full and _is_common_word(candidate.key):
             continue  # "Forward", "Service", "Free": a capitalised word, not a person
         if person is None and not candidate.full and not candidate.titles and candidate.key not in full_surnames:
@@ -582,6 +582,7 @@ def find_mentions(
                 authority_id=person.id if person else None,
                 canonical=person.name if person else None,
                 score=score if person else None,
+                evidence=[f"{e.rule}: {e.detail}" if e.detail else e.rule for e in evidence] if person else [],
             )
         )
     mentions += speaker_mentions(document, mentions, authority)
@@ -684,8 +685,10 @@ def speaker_mentions(document: Document, mentions: list[Mention], authority: Aut
         covered = [m for m in mentions if m.kind == "person" and m.start < label_end and block.start < m.end]
         for mention in covered:
             mention.authority_id, mention.canonical, mention.score = person.id, person.name, 1.0
+            mention.evidence = [f"speaker: the label of {person.name}'s turn"]
         if not covered:
-            added.append(Mention(block.start, label_end, document.text[block.start:label_end], "person", person.id, person.name, 1.0))
+            label = document.text[block.start:label_end]
+            added.append(Mention(block.start, label_end, label, "person", person.id, person.name, 1.0, [f"speaker: the label of {person.name}'s turn"]))
     return added
 
 
