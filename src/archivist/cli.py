@@ -231,6 +231,17 @@ def _print_document(document: Document) -> None:
     row("original language", document.original_language)
     row("contents language", document.contents_language)
     row("summary", document.summary)
+    for label in ("document_type", "classification", "place", "dateline", "drafter", "signer"):
+        row(label.replace("_", " "), getattr(document, label))
+    row("participants", "\n".join(f"{p.name}{f' ({p.side})' if p.side else ''}" for p in document.participants))
+    persons: dict[str, int] = {}
+    for mention in document.mentions:
+        if mention.kind == "person" and mention.canonical:
+            persons[mention.canonical] = persons.get(mention.canonical, 0) + 1
+    row("persons", ", ".join(f"{name} ({count})" for name, count in sorted(persons.items(), key=lambda kv: -kv[1])))
+    from archivist.glossary import glossary_of
+
+    row("glossary", "\n".join(f"{t.term}: {t.expansion}" for t in glossary_of(document)))
     row("warnings", "\n".join(document.warnings))
     click.echo("-" * 72)
     click.echo(document.text)
