@@ -25,7 +25,7 @@ from archivist.sources.decoding import MAX_BYTES
 from archivist.document import Document
 from archivist.store.base import Store
 
-__all__ = ["FileResult", "IngestReport", "files", "ingest", "main"]
+__all__ = ["FileResult", "IngestReport", "files", "ingest", "ingest_bytes", "main"]
 
 Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 
@@ -132,10 +132,12 @@ def ingest(
     *,
     on_file: Callable[[Path, FileResult], None] | None = None,
     max_bytes: int = MAX_BYTES,
+    index: bool = True,
 ) -> IngestReport:
     """Read, enrich and store every file under `paths`; one file's failure stops nothing.
 
-    `on_file(path, result)` is called after each file, for a progress bar.
+    `on_file(path, result)` is called after each file, for a progress bar. With `index`, the
+    search index beside the store then takes in what was stored.
     """
     report = IngestReport()
     by_sha: dict[str, FileResult] = {}
@@ -146,7 +148,25 @@ def ingest(
             report.results.append(result)
             if on_file is not None:
                 on_file(path, result)
+    if index:
+        _catch_up_index(store)
     return report
+
+
+def ingest_bytes(name: str, data: bytes, store: Store, *, index: bool = True) -> FileResult:
+    """Read, enrich and store one file given as its bytes (an upload); `name` is its file name."""
+    result = _store_one(name, data, store)
+    if index and result.action in ("added", "updated"):
+        _catch_up_index(store)
+    return result
+
+
+def _catch_up_index(store: Store) -> None:
+    # After the store's commits, never inside them: the index keeps a watermark of the store's
+    # changes, so a run killed before this line loses nothing; the next catch-up takes them in.
+    from archivist.search import catch_up
+
+    catch_up(store)
 
 
 def _ingest_one(

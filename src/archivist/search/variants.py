@@ -1,0 +1,302 @@
+"""Spellings of names, for searches that find a person however the record writes them.
+
+`Spellings` is a lookup table derived from the person authority (`archivist.authority`): every
+full-name form of every person ("mao tse tung", "mao zedong", "kim il sung"), the loose keys on
+which Wade-Giles and pinyin or two Korean romanisations fall together, and each person's
+display name. Reading the authority takes seconds, so the table is kept as a small SQLite file
+in the index folder, rebuilt when the authority changes; a search opens it in milliseconds.
+
+`expand` rewrites a parsed query so that a run of words or a phrase that is a person's name
+("Mao Tse-tung") also matches every other spelling of that person ("Mao Zedong"), as a
+`Variants` node any engine can translate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from archivist.query import And, Node, Not, Or, Phrase, Term, Variants
+
+__all__ = ["Person", "Spellings", "authority_fingerprint", "expand"]
+
+#: Names longer than this many words are not looked up (no form in the authority is longer).
+MAX_NAME_WORDS = 6
+#: At most this many spellings stand for one person in a query.
+MAX_SPELLINGS = 16
+
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    preferred: str
+    variants: tuple[str, ...]
+    birth_year: int | None = None
+    death_year: int | None = None
+
+
+def authority_fingerprint() -> str:
+    """Changes whenever the packaged authority file does, so a stale table gets rebuilt."""
+    data = (resources.files("archivist") / "data" / "people.jsonl.gz").read_bytes()
+    return f"{_FORMAT}:{hashlib.sha256(data).hexdigest()[:16]}"
+
+
+class Spellings:
+    """The lookup table in `path` (built there from the authority if missing or stale)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        fingerprint = _fingerprint()
+        if not self._current(fingerprint):
+            _build(self.path, fingerprint)
+        self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+
+    def _current(self, fingerprint: str) -> bool:
+        if not self.path.exists():
+            return False
+        try:
+            with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as db:
+                row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        except sqlite3.Error:
+            return False
+        return row is not None and row[0] == fingerprint
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def persons(self, name: str) -> list[str]:
+        """Ids of the persons `name` is a full name of: an authority id as it is, a form of a
+        name in any case and punctuation, or (failing that) a loose romanisation key."""
+        name = name.strip()
+        if self._rows("SELECT 1 FROM people WHERE id = ?", (name,)):
+            return [name]
+        key = _normalise(name)
+        if not key:
+            return []
+        found = [r[0] for r in self._rows("SELECT id FROM forms WHERE form = ? ORDER BY id", (key,))]
+        if found:
+            return found
+        keys = [k for k in _loose_keys(key) if k]
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return [r[0] for r in self._rows(f"SELECT DISTINCT id FROM loose WHERE key IN ({marks}) ORDER BY id", tuple(keys))]
+
+    def spellings(self, person_id: str) -> list[str]:
+        """How the person may be printed: the authority's variants as written, then the
+        normalised forms (given name first and last), at most MAX_SPELLINGS."""
+        rows = self._rows("SELECT variants FROM people WHERE id = ?", (person_id,))
+        if not rows:
+            return []
+        # Written variants as they are, except those with a title or an inversion in them
+        # ("Mao Tse-Tung, Chairman", "Mikoyan, Anastas I."): the forms have those the right way.
+        written = [v for v in json.loads(rows[0][0]) if (len(v.split()) > 1 or "-" in v) and "," not in v]
+        forms = [r[0] for r in self._rows("SELECT form FROM forms WHERE id = ? ORDER BY form", (person_id,))]
+        seen: set[str] = set()
+        result: list[str] = []
+        for spelling in [*written, *forms]:
+            # "Mao Tse-tung (Mao Zedong)" is two spellings, each listed on its own already.
+            if "(" in spelling or "[" in spelling:
+                continue
+            key = _normalise(spelling)
+            if key and key not in seen:
+                seen.add(key)
+                result.append(spelling)
+        return result[:MAX_SPELLINGS]
+
+    def person(self, person_id: str) -> Person | None:
+        rows = self._rows(
+            "SELECT id, name, preferred, variants, birth_year, death_year FROM people WHERE id = ?", (person_id,)
+        )
+        if not rows:
+            return None
+        id, name, preferred, variants, birth, death = rows[0]
+        return Person(id, name, preferred, tuple(json.loads(variants)), birth, death)
+
+    def label(self, person_id: str) -> str | None:
+        rows = self._rows("SELECT name FROM people WHERE id = ?", (person_id,))
+        return rows[0][0] if rows else None
+
+    def named(self, text: str) -> set[str]:
+        """Ids of the persons with every word of `text` in one of their name forms."""
+        words = _normalise(text).split()
+        if not words:
+            return set()
+        clauses = " AND ".join(["(' ' || form || ' ') LIKE ?"] * len(words))
+        return {r[0] for r in self._rows(f"SELECT DISTINCT id FROM forms WHERE {clauses}", tuple(f"% {w} %" for w in words))}
+
+    def find(self, text: str, limit: int = 20, offset: int = 0) -> tuple[int, list[Person]]:
+        """Persons whose name forms contain every word of `text`, by name; and how many."""
+        words = _normalise(text).split()
+        if not words:
+            total = self._rows("SELECT count(*) FROM people")[0][0]
+            ids = [r[0] for r in self._rows("SELECT id FROM people ORDER BY name, id LIMIT ? OFFSET ?", (limit, offset))]
+        else:
+            clauses = " AND ".join(["(' ' || f.form || ' ') LIKE ?"] * len(words))
+            args = tuple(f"% {w} %" for w in words)
+            matched = (
+                f"SELECT DISTINCT f.id FROM forms AS f WHERE {clauses}"
+            )
+            total = self._rows(f"SELECT count(*) FROM ({matched})", args)[0][0]
+            ids = [
+                r[0]
+                for r in self._rows(
+                    f"SELECT p.id FROM people AS p WHERE p.id IN ({matched}) ORDER BY p.name, p.id LIMIT ? OFFSET ?",
+                    (*args, limit, offset),
+                )
+            ]
+        return total, [p for p in (self.person(i) for i in ids) if p is not None]
+
+
+@lru_cache(maxsize=1)
+def _fingerprint() -> str:
+    return authority_fingerprint()
+
+
+def _normalise(text: str) -> str:
+    from archivist.authority import normalise
+
+    return normalise(text)
+
+
+def _loose_keys(key: str) -> list[str | None]:
+    from archivist.romanisation import chinese_key, loose_key
+
+    return [loose_key(key), chinese_key(key)]
+
+
+def _build(path: Path, fingerprint: str) -> None:
+    # The authority takes seconds to read; this runs once per index folder and authority.
+    from archivist.authority import default_authority
+
+    authority = default_authority()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    db = sqlite3.connect(temporary)
+    try:
+        db.executescript(
+            """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE people (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, preferred TEXT NOT NULL,
+                variants TEXT NOT NULL, birth_year INTEGER, death_year INTEGER
+            );
+            CREATE TABLE forms (form TEXT NOT NULL, id TEXT NOT NULL);
+            CREATE TABLE loose (key TEXT NOT NULL, id TEXT NOT NULL);
+            """
+        )
+        db.executemany(
+            "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (p.id, p.name, p.preferred, json.dumps(p.variants, ensure_ascii=False), p.birth_year, p.death_year)
+                for p in authority
+                if not p.local
+            ),
+        )
+        db.executemany(
+            "INSERT INTO forms VALUES (?, ?)",
+            ((form, id) for form, ids in authority.by_form.items() for id in ids if not id.startswith("local:")),
+        )
+        db.executemany(
+            "INSERT INTO loose VALUES (?, ?)",
+            ((key, id) for key, ids in authority.by_loose.items() for id in ids if not id.startswith("local:")),
+        )
+        db.executescript(
+            """
+            CREATE INDEX forms_by_form ON forms (form);
+            CREATE INDEX forms_by_id ON forms (id);
+            CREATE INDEX loose_by_key ON loose (key);
+            """
+        )
+        db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+        db.commit()
+    finally:
+        db.close()
+    # Renamed into place whole, so a reader never opens a half-built table.
+    os.replace(temporary, path)
+
+
+# -- query expansion -----------------------------------------------------------------------
+
+
+def expand(tree: Node, spellings: Spellings, analyze: Callable[[str], list[str]]) -> Node:
+    """`tree` with every person's name in it (a run of words, or a phrase) also matching the
+    person's other spellings. `analyze` splits text into the engine's tokens. Words inside
+    NEAR and field filters are left as written: the filters resolve names themselves."""
+
+    def visit(node: Node) -> Node:
+        if isinstance(node, And):
+            return And(tuple(_expand_runs([visit(i) for i in node.items], spellings, analyze)))
+        if isinstance(node, Or):
+            return Or(tuple(visit(i) for i in node.items))
+        if isinstance(node, Not):
+            return Not(visit(node.item), node.position)
+        if isinstance(node, Phrase):
+            found = _variants(node.text, node, spellings, analyze)
+            return found or node
+        if isinstance(node, Term) and not node.prefix and len(analyze(node.text)) > 1:
+            found = _variants(node.text, node, spellings, analyze)
+            return found or node
+        return node
+
+    return visit(tree)
+
+
+def _expand_runs(items: list[Node], spellings: Spellings, analyze: Callable[[str], list[str]]) -> list[Node]:
+    result: list[Node] = []
+    index = 0
+    while index < len(items):
+        replaced = False
+        # The longest run of plain words starting here that is someone's name.
+        for length in range(min(MAX_NAME_WORDS, len(items) - index), 1, -1):
+            run = items[index : index + length]
+            if not all(isinstance(i, Term) and not i.prefix for i in run):
+                continue
+            text = " ".join(i.text for i in run)  # type: ignore[union-attr]
+            found = _variants(text, And(tuple(run)), spellings, analyze)
+            if found is not None:
+                result.append(found)
+                index += length
+                replaced = True
+                break
+        if not replaced:
+            result.append(items[index])
+            index += 1
+    return result
+
+
+def _variants(text: str, original: Node, spellings: Spellings, analyze: Callable[[str], list[str]]) -> Variants | None:
+    if len(text.split()) > MAX_NAME_WORDS:
+        return None
+    ids = spellings.persons(text) if len(analyze(text)) > 1 else []
+    # A name shared by several persons expands to all their spellings: the query names them all.
+    phrases: list[str] = []
+    seen = {tuple(analyze(text))}
+    for person_id in ids[:4]:
+        for spelling in spellings.spellings(person_id):
+            tokens = tuple(analyze(spelling))
+            if len(tokens) > 1 and tokens not in seen:
+                seen.add(tokens)
+                phrases.append(spelling)
+    if not phrases:
+        return None
+    labels = [spellings.label(i) or i for i in ids[:4]]
+    return Variants(original, tuple(phrases), " / ".join(labels), ids[0] if len(ids) == 1 else None)
