@@ -325,6 +325,87 @@ def serve(db: str, host: str, port: int) -> None:
 
 
 @cli.command(
+    "search",
+    epilog=_example(
+        'archivist search "speaker:Mao Korea" --db archive.db',
+        "archivist search 'year:1955 classification:\"Top Secret\"' --facets --json",
+    ),
+)
+@click.argument("query", default="")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead.")
+@click.option("--facets", "with_facets", is_flag=True, help="Count the matching records by year, decade, language, archive, type, classification, person, speaker and translator.")
+@click.option(
+    "--select",
+    "selections",
+    multiple=True,
+    metavar="FACET=VALUE",
+    help="Narrow to a facet value (repeatable; values of one facet are ORed, facets ANDed).",
+)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True, help="Best match first, or oldest first.")
+@click.option("--limit", type=click.IntRange(0, 100), default=10, show_default=True, help="Records on the page.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Skip this many first.")
+def search_command(
+    query: str,
+    db: str,
+    as_json: bool,
+    with_facets: bool,
+    selections: tuple[str, ...],
+    sort: str,
+    limit: int,
+    offset: int,
+) -> None:
+    """Search the records with the query language: words, "phrases", AND/OR/NOT, -word,
+    (groups), prefix*, NEAR(a b, 5), and the fields title:, person:, speaker:, year:, date:,
+    lang:, archive:, type:, classification:, translator:. An empty query lists everything."""
+    from archivist.search import search
+
+    selected: dict[str, list[str]] = {}
+    for selection in selections:
+        name, sep, value = selection.partition("=")
+        if not sep or not name or not value:
+            raise click.BadParameter(f"{selection!r} is not FACET=VALUE", param_hint="--select")
+        selected.setdefault(name, []).append(value)
+    with _open_existing(db) as store:
+        results = search(store, query, selected=selected, sort=sort, offset=offset, limit=limit, facets=with_facets)
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_results(results)
+
+
+def _print_results(results: Any) -> None:
+    out = Console(highlight=False)
+    shown = f"{results.offset + 1}–{results.offset + len(results.hits)} of " if results.hits else ""
+    out.print(_text(f"{shown}{results.total:,} records for {results.parsed or 'everything'}"), style="bold")
+    for note in results.notes:
+        out.print(_text(f"note: {note}"))
+    for hit in results.hits:
+        out.print(_text(f"{hit.date or 'undated':<12} {hit.id}  {hit.title or ''}"))
+        for snippet in hit.snippets:
+            speaker = f"{snippet.speaker}: " if snippet.speaker else ""
+            out.print(_text(f"    {speaker}{' '.join(snippet.text.split())}"))
+        for variant in hit.variants:
+            out.print(_text(f"    matched {variant.printed!r} for {variant.query!r} ({variant.via})"))
+    for name, values in results.facets.items():
+        if values:
+            out.print(_text(f"{name}: " + ", ".join(f"{v.label or v.value} ({v.count})" for v in values)))
+
+
+@cli.command(epilog=_example("archivist reindex --db archive.db"))
+@_db_option
+def reindex(db: str) -> None:
+    """Rebuild the search index from the store. The index is derived data beside the store,
+    kept up to date by ingest; rebuild it after a crash that damaged it, or to start afresh.
+    """
+    from archivist.search import reindex as rebuild
+
+    with _open_existing(db) as store:
+        count = rebuild(store)
+    click.echo(f"indexed {count:,} records of {db}")
+
+
+@cli.command(
     epilog=_example("archivist people --db archive.db", "archivist people --db archive.db --prefix Kim --json")
 )
 @_db_option
