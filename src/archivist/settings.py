@@ -90,6 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
         "archivist@localhost",
         "Address the OAI-PMH Identify answer gives harvesters as the repository's administrator.",
     ),
+    Setting(
+        "api_token",
+        "",
+        "Token that writes through the JSON API (POST /api/documents) must give as "
+        "`Authorization: Bearer <token>`. Empty, the default, disables writes.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from archivist.store import open_store
 from archivist.web.citations import citation_router
 from archivist.web.oai import oai_router
+from archivist.web.api import create_router
 
 __all__ = ["PAGE_SIZE", "create_app"]
 
@@ -54,9 +55,13 @@ def create_app(db: str | Path) -> FastAPI:
     # OAI-PMH for harvesters, and citations of a record or of a search's results.
     app.include_router(oai_router(store))
     app.include_router(citation_router(store))
+    # The JSON API (search, records, people) over the same store; opening it catches the
+    # search index up with the store.
+    app.include_router(create_router(store))
 
     @app.get("/", response_class=HTMLResponse)
-    def records(request: Request, offset: int = Query(0, ge=0)) -> Any:
+    # Bounded: SQLite takes a 64-bit OFFSET, and a bigger number would be a server error.
+    def records(request: Request, offset: int = Query(0, ge=0, le=2**62)) -> Any:
         total = store.count()
         page = store.list(limit=PAGE_SIZE, offset=offset)
         return templates.TemplateResponse(
