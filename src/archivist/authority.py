@@ -88,12 +88,16 @@ _EAST_ASIAN_SURNAMES = frozenset(
 )
 
 
+_APOSTROPHES = re.compile(r"['’‘`ʻʼ]")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=262144)
 def normalise(text: str) -> str:
     """The lookup form of a name: ASCII, lower case, no punctuation, single spaces."""
     text = unidecode(text).lower()
-    text = re.sub(r"['’‘`ʻʼ]", "", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return text.strip()
+    text = _APOSTROPHES.sub("", text)
+    return _NOT_ALNUM.sub(" ", text).strip()
 
 
 @dataclass(frozen=True)

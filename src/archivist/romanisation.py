@@ -37,6 +37,7 @@ def _tables() -> tuple[dict[str, str], frozenset[str]]:
     return to_wade_giles, wade_giles_syllables
 
 
+@lru_cache(maxsize=1)
 def pinyin_syllables() -> frozenset[str]:
     return frozenset(_tables()[0])
 
@@ -66,6 +67,7 @@ def _ascii_tokens(key: str) -> list[str]:
     return re.sub(r"[^a-z]+", " ", key).split()
 
 
+@lru_cache(maxsize=131072)
 def chinese_key(name: str) -> str | None:
     """One key for the Wade-Giles and pinyin spellings of a Chinese name, else None."""
     to_wade_giles, wade_giles = _tables()
@@ -97,11 +99,17 @@ def loose_key(name: str, *, single: bool = False) -> str | None:
     tokens = _ascii_tokens(name)
     if len(tokens) < (1 if single else 2):
         return None
-    out = []
-    for token in tokens:
-        for pattern, replacement in _LOOSE_RULES:
-            token = re.sub(pattern, replacement, token)
-        token = re.sub(r"(.)\1+", r"\1", token)
-        token = re.sub(r"[oe]v$", "ev", token)  # Russian ё printed o or e: Khrushchov, Khrushchev
-        out.append(token)
-    return "lo " + " ".join(out)
+    return "lo " + " ".join(_loose_token(token) for token in tokens)
+
+
+_LOOSE_COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in _LOOSE_RULES]
+_DOUBLED = re.compile(r"(.)\1+")
+_RUSSIAN_END = re.compile(r"[oe]v$")
+
+
+@lru_cache(maxsize=131072)
+def _loose_token(token: str) -> str:
+    for pattern, replacement in _LOOSE_COMPILED:
+        token = pattern.sub(replacement, token)
+    token = _DOUBLED.sub(r"\1", token)
+    return _RUSSIAN_END.sub("ev", token)  # Russian ё printed o or e: Khrushchov, Khrushchev
