@@ -26,3 +26,38 @@ def require_shared(path: Path = SHARED) -> Path:
 def shared() -> Path:
     """The `shared` folder beside the repository's root."""
     return require_shared()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throwaway PostgreSQL cluster for the session (see tests/postgres_cluster.py). When it
+    cannot start, the tests that need it fail under CI and are skipped elsewhere."""
+    from postgres_cluster import Cluster
+
+    cluster = None
+    try:
+        cluster = Cluster()
+        cluster.start()
+    except Exception as exc:  # noqa: BLE001 - any reason to not start is reported the same way
+        if cluster is not None:
+            cluster.stop()
+        message = f"cannot start a throwaway PostgreSQL cluster: {exc}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_cluster) -> str:
+    """The URL of a database of the session's cluster, with pg_trgm and unaccent."""
+    return postgres_cluster.database()
+
+
+@pytest.fixture
+def postgres_database(postgres_cluster):
+    """The URL of a new, empty database for one test; dropped after it."""
+    url = postgres_cluster.database()
+    yield url
+    postgres_cluster.drop(url)

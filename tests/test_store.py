@@ -1,4 +1,9 @@
-"""The SQLite store: adding, replacing, fetching back byte for byte, ordering, schema versions."""
+"""The stores: adding, replacing, fetching back byte for byte, ordering, schema versions.
+
+Every test that takes the `store` or `location` fixture runs twice, against the SQLite store and
+against the PostgreSQL store (on the throwaway cluster of tests/postgres_cluster.py); a few
+check what only one backend has (SQLite's WAL mode, PostgreSQL's URLs).
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from archivist.document import (
 )
 from archivist.errors import NotFoundError, SchemaError, SourceError, StoreError
 from archivist.store import SQLiteStore, Store, open_store
+from archivist.store.base import StoredRecord
 from archivist.store.sqlite import SCHEMA_VERSION
 
 
@@ -56,26 +62,72 @@ def make_document(
     return document
 
 
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def store(tmp_path: Path):
-    with SQLiteStore(tmp_path / "archive.db") as opened:
+def location(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """Where a new, empty store of the backend lives: a file path or a database URL."""
+    if backend == "sqlite":
+        return str(tmp_path / "archive.db")
+    return request.getfixturevalue("postgres_database")
+
+
+@pytest.fixture
+def store(location: str):
+    with open_store(location) as opened:
         yield opened
 
 
-def test_add_then_same_bytes_again_is_unchanged(store: SQLiteStore):
+def is_postgres(location: str) -> bool:
+    return location.startswith("postgresql://")
+
+
+def raw(location: str, sql: str, params: tuple = ()) -> list[tuple]:
+    """The rows of `sql` (with `?` placeholders) run on the store's database directly, outside
+    the store, and committed."""
+    if is_postgres(location):
+        import psycopg
+
+        with psycopg.connect(location) as connection:
+            cursor = connection.execute(sql.replace("?", "%s"), params)
+            return cursor.fetchall() if cursor.description else []
+    connection = sqlite3.connect(location)
+    try:
+        rows = connection.execute(sql, params).fetchall()
+        connection.commit()
+        return rows
+    finally:
+        connection.close()
+
+
+def writes(store: Store, location: str) -> int:
+    """A number that grows with every write to the store's database."""
+    if isinstance(store, SQLiteStore):
+        return store._db.total_changes
+    # The next transaction id: only a transaction that writes is given one.
+    return int(raw(location, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")[0][0])
+
+
+def test_add_then_same_bytes_again_is_unchanged(store: Store, location: str):
     document = make_document("wilson-1")
     assert store.add(document).action == "added"
-    before = store._db.total_changes
+    before = writes(store, location)
 
     result = store.add(make_document("wilson-1"))
 
     assert result.action == "unchanged"
-    assert store._db.total_changes == before, "an unchanged record must write nothing"
+    assert writes(store, location) == before, "an unchanged record must write nothing"
     assert store.count() == 1
     assert store.history("wilson-1") == []
 
 
-def test_other_bytes_for_the_same_id_update_and_keep_history(store: SQLiteStore, tmp_path: Path):
+def test_other_bytes_for_the_same_id_update_and_keep_history(store: Store, location: str):
     first = make_document("wilson-1", "First export.\n", path="a/first.txt")
     second = make_document("wilson-1", "Second export, corrected.\n", path="b/second.txt")
     store.add(first)
@@ -90,9 +142,8 @@ def test_other_bytes_for_the_same_id_update_and_keep_history(store: SQLiteStore,
     assert (entry.sha256, entry.path) == (first.source.sha256, "a/first.txt")
     assert entry.replaced_at.endswith("Z")
     # The earlier bytes are kept, so every version in the history can be reproduced.
-    raw = sqlite3.connect(tmp_path / "archive.db")
-    kept = raw.execute("SELECT bytes FROM originals WHERE sha256 = ?", (first.source.sha256,)).fetchone()
-    assert kept == (b"First export.\n",)
+    kept = raw(location, "SELECT bytes FROM originals WHERE sha256 = ?", (first.source.sha256,))
+    assert [bytes(row[0]) for row in kept] == [b"First export.\n"]
 
     third = make_document("wilson-1", "Third.\n", path="c/third.txt")
     assert store.add(third).action == "updated"
@@ -100,7 +151,7 @@ def test_other_bytes_for_the_same_id_update_and_keep_history(store: SQLiteStore,
     assert store.add(make_document("wilson-1", "Third.\n", path="c/third.txt")).action == "unchanged"
 
 
-def test_get_gives_back_the_document_and_its_exact_bytes(store: SQLiteStore):
+def test_get_gives_back_the_document_and_its_exact_bytes(store: Store):
     # cp1251 and a UTF-8 BOM: bytes that would not survive a trip through text.
     russian = make_document("wilson-2", "Запись беседы с Ким Ир Сеном.\n", encoding="cp1251")
     bom = make_document("wilson-3", "\ufeffRecord with a byte-order mark.\n")
@@ -116,23 +167,19 @@ def test_get_gives_back_the_document_and_its_exact_bytes(store: SQLiteStore):
     assert russian.source.original.decode("cp1251").startswith("Запись")
 
 
-def test_the_same_file_under_two_ids_is_stored_once(store: SQLiteStore, tmp_path: Path):
+def test_the_same_file_under_two_ids_is_stored_once(store: Store, location: str):
     store.add(make_document("one", "Identical bytes.\n", path="x/one.txt"))
     store.add(make_document("two", "Identical bytes.\n", path="x/two.txt"))
 
-    raw = sqlite3.connect(tmp_path / "archive.db")
-    assert raw.execute("SELECT count(*) FROM originals").fetchone() == (1,)
+    assert raw(location, "SELECT count(*) FROM originals") == [(1,)]
     assert store.original("one") == store.original("two")
 
 
-def test_json_column_holds_the_record_without_its_bytes(store: SQLiteStore, tmp_path: Path):
+def test_json_column_holds_the_record_without_its_bytes(store: Store, location: str):
     document = make_document("wilson-4", date=("1957-11-13", "1957-11-13", "1957-11-13"))
     store.add(document)
 
-    raw = sqlite3.connect(tmp_path / "archive.db")
-    row = raw.execute(
-        "SELECT json, sha256, format, path, title, date_edtf, date_earliest, date_latest FROM documents"
-    ).fetchone()
+    [row] = raw(location, "SELECT json, sha256, format, path, title, date_edtf, date_earliest, date_latest FROM documents")
     assert json.loads(row[0]) == document.to_dict()
     assert "original" not in json.loads(row[0])["source"]
     assert row[1:] == (
@@ -146,7 +193,7 @@ def test_json_column_holds_the_record_without_its_bytes(store: SQLiteStore, tmp_
     )
 
 
-def test_a_document_without_its_bytes_is_refused(store: SQLiteStore):
+def test_a_document_without_its_bytes_is_refused(store: Store):
     document = make_document("wilson-5")
     stripped = Document.from_dict(document.to_dict())  # the JSON form carries no bytes
 
@@ -155,7 +202,7 @@ def test_a_document_without_its_bytes_is_refused(store: SQLiteStore):
     assert store.count() == 0
 
 
-def test_list_orders_by_date_with_undated_last_then_by_id(store: SQLiteStore):
+def test_list_orders_by_date_with_undated_last_then_by_id(store: Store):
     store.add(make_document("c-undated"))
     store.add(make_document("b-1957", date=("1957-11-13", "1957-11-13", "1957-11-13")))
     store.add(make_document("a-undated"))
@@ -176,14 +223,14 @@ def test_list_orders_by_date_with_undated_last_then_by_id(store: SQLiteStore):
     assert store.count() == 6
 
 
-def test_ids_pages_through_many_records(store: SQLiteStore):
+def test_ids_pages_through_many_records(store: Store):
     for n in range(2500):
         store.add(make_document(f"r{n:05d}", f"Record {n}.\n"))
 
     assert list(store.ids()) == [f"r{n:05d}" for n in range(2500)]
 
 
-def test_sha256_of_answers_without_fetching_the_record(store: SQLiteStore):
+def test_sha256_of_answers_without_fetching_the_record(store: Store):
     document = make_document("wilson-10")
     store.add(document)
 
@@ -194,19 +241,19 @@ def test_sha256_of_answers_without_fetching_the_record(store: SQLiteStore):
     assert Store.sha256_of(store, "wilson-404") is None
 
 
-def test_unknown_id_raises_not_found_naming_the_id_and_the_store(store: SQLiteStore):
-    for call in (store.get, store.original, store.history):
+def test_unknown_id_raises_not_found_naming_the_id_and_the_store(store: Store, location: str):
+    for call in (store.get, store.original, store.history, store.stored):
         with pytest.raises(NotFoundError) as caught:
             call("wilson-404")
-        assert str(caught.value) == f"no record with id 'wilson-404' in {store.path}"
+        assert str(caught.value) == f"no record with id 'wilson-404' in {location}"
 
 
-def test_records_survive_closing_and_reopening(tmp_path: Path):
+def test_records_survive_closing_and_reopening(location: str):
     document = make_document("wilson-6")
-    with SQLiteStore(tmp_path / "archive.db") as store:
+    with open_store(location) as store:
         store.add(document)
 
-    with SQLiteStore(tmp_path / "archive.db") as store:
+    with open_store(location) as store:
         assert store.get("wilson-6").to_dict() == document.to_dict()
         assert store.add(make_document("wilson-6")).action == "unchanged"
 
@@ -214,69 +261,74 @@ def test_records_survive_closing_and_reopening(tmp_path: Path):
         store.count()
 
 
-def test_schema_versions_are_recorded(tmp_path: Path):
-    SQLiteStore(tmp_path / "archive.db").close()
-    SQLiteStore(tmp_path / "archive.db").close()  # reopening applies nothing twice
+def test_schema_versions_are_recorded(location: str):
+    from archivist.store import postgres
 
-    raw = sqlite3.connect(tmp_path / "archive.db")
-    rows = raw.execute("SELECT version, applied_at FROM schema_migrations ORDER BY version").fetchall()
+    open_store(location).close()
+    open_store(location).close()  # reopening applies nothing twice
+
+    rows = raw(location, "SELECT version, applied_at FROM schema_migrations ORDER BY version")
+    assert postgres.SCHEMA_VERSION == SCHEMA_VERSION, "both stores have the same tables, migration for migration"
     assert [r[0] for r in rows] == list(range(1, SCHEMA_VERSION + 1))
     assert all(r[1] for r in rows)
-    tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"documents", "originals", "history", "schema_migrations"} <= tables
+    if is_postgres(location):
+        listed = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    else:
+        listed = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    tables = {r[0] for r in raw(location, listed)}
+    assert {"documents", "originals", "history", "changes", "mentions", "enrichments", "schema_migrations"} <= tables
 
 
-def test_a_store_from_a_newer_archivist_is_refused_untouched(tmp_path: Path):
-    path = tmp_path / "archive.db"
-    with SQLiteStore(path) as store:
+def test_a_store_from_a_newer_archivist_is_refused_untouched(location: str):
+    with open_store(location) as store:
         store.add(make_document("wilson-7"))
-    raw = sqlite3.connect(path)
     newer = SCHEMA_VERSION + 41
-    raw.execute("INSERT INTO schema_migrations VALUES (?, '2031-01-01T00:00:00Z')", (newer,))
-    raw.commit()
-    raw.close()
+    raw(location, "INSERT INTO schema_migrations VALUES (?, '2031-01-01T00:00:00Z')", (newer,))
 
     with pytest.raises(SchemaError) as caught:
-        SQLiteStore(path)
+        open_store(location)
 
     message = str(caught.value)
-    assert str(path) in message
+    assert location in message
     assert f"schema version {newer}" in message
     assert "upgrade archivist" in message
-    raw = sqlite3.connect(path)
-    assert raw.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    assert raw(location, "SELECT count(*) FROM documents") == [(1,)]
 
 
-def test_a_database_that_is_not_a_store_is_refused(tmp_path: Path):
-    path = tmp_path / "other.db"
-    raw = sqlite3.connect(path)
-    raw.execute("CREATE TABLE birds (name TEXT)")
-    raw.commit()
-    raw.close()
+def test_a_database_that_is_not_a_store_is_refused(location: str):
+    raw(location, "CREATE TABLE birds (name TEXT)")
     with pytest.raises(StoreError, match="not an archivist store"):
-        SQLiteStore(path)
+        open_store(location)
 
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database at all" * 200)
     with pytest.raises(StoreError, match="not a SQLite database"):
         SQLiteStore(junk)
 
 
-def test_opening_a_store_does_not_wait_for_a_writer(tmp_path: Path):
-    path = tmp_path / "archive.db"
-    with SQLiteStore(path) as store:
+def test_opening_a_store_does_not_wait_for_a_writer(location: str):
+    with open_store(location) as store:
         store.add(make_document("wilson-11"))
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    writer.execute("DELETE FROM documents")
+    if is_postgres(location):
+        import psycopg
+
+        writer = psycopg.connect(location)
+        writer.execute("DELETE FROM mentions")
+        writer.execute("DELETE FROM documents")
+    else:
+        writer = sqlite3.connect(location, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM documents")
     try:
         # A reader (the web app) opens and reads while an ingest holds the write lock, and
         # sees the last committed state.
-        with SQLiteStore(path) as reader:
+        with open_store(location) as reader:
             assert reader.count() == 1
             assert reader.get("wilson-11").id == "wilson-11"
     finally:
-        writer.execute("ROLLBACK")
+        writer.rollback() if is_postgres(location) else writer.execute("ROLLBACK")
         writer.close()
 
 
@@ -304,9 +356,22 @@ def test_open_store_takes_paths_and_urls(tmp_path: Path, monkeypatch: pytest.Mon
         assert store.count() == 1
 
 
-def test_open_store_refuses_postgres_for_now_without_leaking_the_password():
-    with pytest.raises(StoreError, match="PostgreSQL store is not available yet") as caught:
-        open_store("postgresql://archivist:s3cret@db.example.org/archive")
+def test_open_store_takes_postgres_urls(postgres_database: str):
+    from archivist.store.postgres import PostgresStore
+
+    with open_store(postgres_database) as store:
+        assert isinstance(store, PostgresStore)
+        store.add(make_document("wilson-12"))
+    # The socket folder as a query parameter, and the other spellings of the scheme.
+    for scheme in ("postgres://", "postgresql+psycopg://"):
+        with open_store(postgres_database.replace("postgresql://", scheme)) as store:
+            assert store.count() == 1
+
+
+def test_an_unreachable_postgres_is_an_error_that_hides_the_password():
+    # Port 1 on the loopback: nothing listens there, so the refusal is immediate.
+    with pytest.raises(StoreError, match="cannot open the store at postgresql://archivist:\\*\\*\\*@127.0.0.1:1/archive") as caught:
+        open_store("postgresql://archivist:s3cret@127.0.0.1:1/archive")
     assert "s3cret" not in str(caught.value)
     with pytest.raises(StoreError, match="unknown store URL scheme 'mysql'"):
         open_store("mysql://localhost/archive")
@@ -326,7 +391,7 @@ def test_a_missing_shared_folder_fails_under_ci_and_skips_elsewhere(tmp_path: Pa
     assert require_shared(missing) == missing
 
 
-def test_every_corpus_file_comes_back_byte_for_byte(shared: Path, tmp_path: Path):
+def test_every_corpus_file_comes_back_byte_for_byte(shared: Path, location: str):
     from archivist.sources import read_bytes
 
     corpus = shared / "corpus"
@@ -345,13 +410,82 @@ def test_every_corpus_file_comes_back_byte_for_byte(shared: Path, tmp_path: Path
     assert seeds.isdisjoint(unreadable), "the founding documents must read"
     assert len(documents) >= 46 + len(seeds)
 
-    with SQLiteStore(tmp_path / "corpus.db") as store:
+    with open_store(location) as store:
         for document in documents.values():
             assert store.add(document).action == "added"
-    with SQLiteStore(tmp_path / "corpus.db") as store:
+    with open_store(location) as store:
         assert store.count() == len(documents)
         for id, document in documents.items():
             fetched = store.get(id)
             assert fetched.source.original == Path(document.source.path).read_bytes()
             assert hashlib.sha256(fetched.source.original).hexdigest() == document.source.sha256
             assert fetched.to_dict() == document.to_dict()
+
+
+# -- writing back enrichment, and copying between stores -------------------------------------
+
+
+def test_save_many_writes_changed_records_once_and_notes_the_enrichment(store: Store):
+    for n in range(3):
+        store.add(make_document(f"w{n}", f"Record {n}.\n"))
+    assert store.stale("pipeline-1") == ["w0", "w1", "w2"]
+    first = store.last_change()
+
+    changed = [store.get("w0"), store.get("w1")]
+    changed[0].title = "Re-enriched"
+    assert store.save_many(changed, enrichment="pipeline-1") == 1, "w1 came back as it was: not written"
+
+    assert store.get("w0").title == "Re-enriched"
+    assert [c.document.id for c in store.changes(after=first)] == ["w0"]
+    assert store.stale("pipeline-1") == ["w2"]
+    assert store.stale("pipeline-2") == ["w0", "w1", "w2"]
+    # A new version of the file makes its enrichment stale again.
+    store.add(make_document("w1", "Record 1, corrected.\n"))
+    assert store.stale("pipeline-1") == ["w1", "w2"]
+    with pytest.raises(NotFoundError):
+        store.save_many([make_document("w404")], enrichment="pipeline-1")
+
+
+def test_stored_and_restore_copy_a_record_with_its_history(store: Store, tmp_path: Path):
+    store.add(make_document("w1", "First.\n", path="a/first.txt"))
+    store.add(make_document("w1", "Second.\n", path="b/second.txt"))
+    record = store.stored("w1")
+    assert [v.entry.path for v in record.history] == ["a/first.txt"]
+    assert record.history[0].original == b"First.\n"
+    assert record.added_at <= record.updated_at
+
+    with SQLiteStore(tmp_path / "copy.db") as target:
+        assert target.restore(record) == "restored"
+        assert target.restore(record) == "unchanged"
+        copied = target.stored("w1")
+    assert copied == record
+    assert isinstance(copied, StoredRecord)
+
+
+def test_concurrent_adds_number_the_change_feed_in_commit_order(store: Store):
+    import threading
+
+    # The web server's threads share one store; on PostgreSQL each borrows a connection of
+    # its own, and sequences hand out numbers before commit.
+    errors: list[BaseException] = []
+
+    def add(first: int) -> None:
+        try:
+            for n in range(first, first + 40):
+                store.add(make_document(f"c{n:03d}", f"Concurrent {n}.\n"))
+                store.add(make_document("shared-id", f"Version from {first}, {n}.\n"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(n * 100,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert store.count() == 161
+    changes = store.changes(limit=1000)
+    assert len(changes) == 161, "each record listed once, at its latest number"
+    assert [c.seq for c in changes] == sorted(c.seq for c in changes)
+    assert len(store.history("shared-id")) == 159

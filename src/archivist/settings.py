@@ -46,7 +46,12 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "archive.db", "The archive's database: a SQLite file path."),
+    Setting(
+        "db",
+        "archive.db",
+        "The archive's database: a SQLite file path, or a PostgreSQL URL "
+        "(postgresql://user@host/dbname, postgresql:///dbname?host=/socket/folder).",
+    ),
     Setting(
         "host",
         "127.0.0.1",
@@ -89,6 +94,12 @@ SETTINGS: tuple[Setting, ...] = (
         "oai_admin_email",
         "archivist@localhost",
         "Address the OAI-PMH Identify answer gives harvesters as the repository's administrator.",
+    ),
+    Setting(
+        "pool_size",
+        10,
+        "Connections one process keeps open to a PostgreSQL store at most; the web server's "
+        "threads share them.",
     ),
     Setting(
         "api_token",

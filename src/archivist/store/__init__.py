@@ -1,7 +1,8 @@
 """Where records are kept. `open_store` turns a path or URL into a Store.
 
-A plain path or a `sqlite:///path` URL opens the embedded SQLite store; a `postgresql://` URL
-will open the server store once it exists.
+A plain path or a `sqlite:///path` URL opens the embedded SQLite store; a `postgresql://` (or
+`postgres://`) URL opens the PostgreSQL server store, over TCP (`postgresql://user@host/db`) or
+a unix socket (`postgresql:///db?host=/var/run/postgresql`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from archivist.errors import StoreError
 from archivist.store.base import AddResult, HistoryEntry, RecordSummary, Store
 from archivist.store.sqlite import SQLiteStore
 
-__all__ = ["AddResult", "HistoryEntry", "RecordSummary", "SQLiteStore", "Store", "open_store"]
+__all__ = ["AddResult", "HistoryEntry", "RecordSummary", "SQLiteStore", "Store", "is_postgres", "open_store"]
 
 _SQLITE_PREFIX = "sqlite:///"
 _POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -34,10 +35,11 @@ def open_store(url_or_path: str | os.PathLike[str]) -> Store:
             raise StoreError(f"{target!r} names no file; write sqlite:///archive.db")
         return SQLiteStore(path)
     if target.startswith(_POSTGRES_PREFIXES):
-        raise StoreError(
-            f"the PostgreSQL store is not available yet (asked for {_redact(target)}); "
-            "use a SQLite file such as archive.db"
-        )
+        # Imported here: psycopg is only loaded by those who use the server store.
+        from archivist.settings import Settings
+        from archivist.store.postgres import PostgresStore
+
+        return PostgresStore(target, pool_size=int(Settings().get("pool_size")))
     if "://" in target:
         scheme = target.split("://", 1)[0]
         raise StoreError(
@@ -45,6 +47,11 @@ def open_store(url_or_path: str | os.PathLike[str]) -> Store:
             "give a file path, sqlite:///path or postgresql://host/db"
         )
     return SQLiteStore(target)
+
+
+def is_postgres(url_or_path: str | os.PathLike[str]) -> bool:
+    """Whether `url_or_path` names a PostgreSQL store rather than a SQLite file."""
+    return not isinstance(url_or_path, Path) and os.fspath(url_or_path).startswith(_POSTGRES_PREFIXES)
 
 
 def _redact(url: str) -> str:

@@ -1,4 +1,5 @@
-"""The storage interface. SQLite implements it as the embedded default; PostgreSQL later.
+"""The storage interface. SQLite implements it as the embedded default, PostgreSQL as the
+server store.
 
 A store keeps every record's JSON form and the original bytes of the file it was read from,
 and a history of the sha256 of earlier versions. `add` is idempotent and atomic: it writes one
@@ -8,13 +9,25 @@ record wholly or not at all.
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Iterator
 
 from archivist.document import Document
 from archivist.errors import NotFoundError
 
-__all__ = ["AddResult", "Change", "HistoryEntry", "MentionRow", "PersonCount", "RecordSummary", "Stamp", "Store"]
+__all__ = [
+    "AddResult",
+    "Change",
+    "HistoryEntry",
+    "MentionRow",
+    "PersonCount",
+    "RecordSummary",
+    "Stamp",
+    "Store",
+    "StoredRecord",
+    "Version",
+]
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,25 @@ class HistoryEntry:
     replaced_at: str
 
 
+@dataclass(frozen=True)
+class Version:
+    """An earlier version of a record: its history entry and the bytes it was read from."""
+
+    entry: HistoryEntry
+    original: bytes
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """Everything a store keeps of one record, as `archivist migrate` copies it: the record
+    with its original bytes, when it was added and last changed, and its earlier versions."""
+
+    document: Document
+    added_at: str
+    updated_at: str
+    history: tuple[Version, ...] = ()
+
+
 class Store(abc.ABC):
     """A place that keeps records. Use as a context manager, or call `close()`."""
 
@@ -119,6 +151,31 @@ class Store(abc.ABC):
     def save(self, document: Document) -> None:
         """Write back a stored record enriched again (same original bytes), in one transaction;
         it goes into the change feed like any change, with no history entry."""
+
+    def save_many(self, documents: Sequence[Document], *, enrichment: str | None = None) -> int:
+        """Write back several re-enriched records in one transaction; how many changed.
+
+        With `enrichment` (a fingerprint of the pipeline that enriched them), each record is
+        noted as enriched with it, and one whose JSON is already what is stored is left as it
+        is, out of the change feed: a run repeated after a kill writes nothing twice.
+        """
+        for document in documents:
+            self.save(document)
+        return len(documents)
+
+    def stale(self, enrichment: str) -> list[str]:
+        """Ids of the records not yet enriched with `enrichment`, or whose bytes changed since."""
+        return sorted(self.ids())
+
+    def stored(self, id: str) -> StoredRecord:
+        """The record with everything the store keeps of it; NotFoundError if there is none."""
+        raise NotImplementedError(f"{type(self).__name__} cannot give its records for copying")
+
+    def restore(self, record: StoredRecord) -> str:
+        """Store `record` exactly as given (JSON, bytes, times, history) in one transaction,
+        replacing a record of the same id: "restored", "replaced", or "unchanged" when it is
+        already held exactly so."""
+        raise NotImplementedError(f"{type(self).__name__} cannot take records copied from another store")
 
     @abc.abstractmethod
     def persons(self, prefix: str | None = None, limit: int = 100, offset: int = 0) -> list[PersonCount]:

@@ -1,6 +1,6 @@
 """The embedded store: one SQLite file in WAL mode.
 
-Layout (schema version 2):
+Layout (schema version 4):
 
 - `documents`: one row per record, keyed by the record's id. The JSON form (`to_dict()`,
   without the original bytes) is the truth; title and date bounds are copied out so listing
@@ -11,6 +11,8 @@ Layout (schema version 2):
 - `changes`: one row per record, numbered in commit order each time the record is added or
   replaced (`seq` only grows: AUTOINCREMENT never reuses a number). Data derived from the store,
   such as the search index, keeps the last number it took in and asks for what came after.
+- `enrichments`: the fingerprint of the pipeline that last enriched each record, so that an
+  interrupted `archivist enrich` finishes the rest when run again.
 - `schema_migrations`: which migrations have been applied, and when.
 
 Every `add` is one `BEGIN IMMEDIATE ... COMMIT`, so a process killed half-way through leaves a
@@ -25,12 +27,24 @@ import json
 import sqlite3
 import threading
 from datetime import datetime, timezone
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Iterator
 
 from archivist.document import Document
 from archivist.errors import NotFoundError, SchemaError, StoreError
-from archivist.store.base import AddResult, Change, HistoryEntry, MentionRow, PersonCount, RecordSummary, Stamp, Store
+from archivist.store.base import (
+    AddResult,
+    Change,
+    HistoryEntry,
+    MentionRow,
+    PersonCount,
+    RecordSummary,
+    Stamp,
+    Store,
+    StoredRecord,
+    Version,
+)
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -104,6 +118,17 @@ MIGRATIONS: list[tuple[str, ...]] = [
                json_extract(m.value, '$.canonical'), json_extract(m.value, '$.text'),
                json_extract(m.value, '$.start'), json_extract(m.value, '$.end')
         FROM documents AS d, json_each(d.json, '$.mentions') AS m
+        """,
+    ),
+    (
+        # Which pipeline (code, authority, settings) last enriched a record, and from which
+        # bytes: `archivist enrich` skips what is already done, so a killed run is resumed.
+        """
+        CREATE TABLE enrichments (
+            id          TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL,
+            sha256      TEXT NOT NULL
+        )
         """,
     ),
 ]
@@ -310,6 +335,124 @@ class SQLiteStore(Store):
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
+
+    def save_many(self, documents: Sequence[Document], *, enrichment: str | None = None) -> int:
+        if enrichment is None:
+            for document in documents:
+                self.save(document)
+            return len(documents)
+        saved = 0
+        with self._lock:
+            db = self._checked()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for document in documents:
+                    row = db.execute("SELECT sha256, json FROM documents WHERE id = ?", (document.id,)).fetchone()
+                    if row is None:
+                        raise self._not_found(document.id)
+                    if row[0] != document.source.sha256:
+                        raise StoreError(
+                            f"record {document.id!r} was read from other bytes than the stored ones; "
+                            "use add() to store a new version"
+                        )
+                    record = json.dumps(document.to_dict(), ensure_ascii=False, separators=(",", ":"))
+                    if record != row[1]:
+                        db.execute(
+                            "UPDATE documents SET title = ?, date_edtf = ?, date_earliest = ?, date_latest = ?,"
+                            " json = ?, updated_at = ? WHERE id = ?",
+                            (document.title, document.date.edtf, document.date.earliest, document.date.latest,
+                             record, _now(), document.id),
+                        )
+                        _write_mentions(db, document)
+                        db.execute("INSERT OR REPLACE INTO changes (id) VALUES (?)", (document.id,))
+                        saved += 1
+                    db.execute(
+                        "INSERT OR REPLACE INTO enrichments (id, fingerprint, sha256) VALUES (?, ?, ?)",
+                        (document.id, enrichment, document.source.sha256),
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return saved
+
+    def stale(self, enrichment: str) -> list[str]:
+        with self._lock:
+            rows = self._checked().execute(
+                "SELECT d.id FROM documents AS d LEFT JOIN enrichments AS e ON e.id = d.id"
+                " WHERE e.id IS NULL OR e.fingerprint <> ? OR e.sha256 <> d.sha256 ORDER BY d.id",
+                (enrichment,),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def stored(self, id: str) -> StoredRecord:
+        with self._lock:
+            db = self._checked()
+            row = db.execute(
+                "SELECT d.json, o.bytes, d.added_at, d.updated_at FROM documents AS d"
+                " JOIN originals AS o USING (sha256) WHERE d.id = ?",
+                (id,),
+            ).fetchone()
+            if row is None:
+                raise self._not_found(id)
+            versions = db.execute(
+                "SELECT h.sha256, h.path, h.replaced_at, o.bytes FROM history AS h"
+                " JOIN originals AS o USING (sha256) WHERE h.id = ? ORDER BY h.rowid",
+                (id,),
+            ).fetchall()
+        document = Document.from_dict(json.loads(row[0]))
+        document.source.original = bytes(row[1])
+        history = tuple(Version(HistoryEntry(s, p, r), bytes(b)) for s, p, r, b in versions)
+        return StoredRecord(document, row[2], row[3], history)
+
+    def restore(self, record: StoredRecord) -> str:
+        document = record.document
+        source = document.source
+        if hashlib.sha256(source.original).hexdigest() != source.sha256:
+            raise StoreError(f"record {document.id!r}: its original bytes do not match its sha256; not restored")
+        text = json.dumps(document.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        with self._lock:
+            db = self._checked()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT sha256, json FROM documents WHERE id = ?", (document.id,)).fetchone()
+                history = [
+                    HistoryEntry(*r)
+                    for r in db.execute(
+                        "SELECT sha256, path, replaced_at FROM history WHERE id = ? ORDER BY rowid", (document.id,)
+                    )
+                ]
+                if row is not None and (row[0], row[1]) == (source.sha256, text) and history == [
+                    v.entry for v in record.history
+                ]:
+                    db.execute("ROLLBACK")
+                    return "unchanged"
+                for sha256, original in [(v.entry.sha256, v.original) for v in record.history] + [
+                    (source.sha256, source.original)
+                ]:
+                    db.execute("INSERT OR IGNORE INTO originals (sha256, bytes) VALUES (?, ?)", (sha256, original))
+                db.execute("DELETE FROM history WHERE id = ?", (document.id,))
+                db.execute("DELETE FROM documents WHERE id = ?", (document.id,))
+                date = document.date
+                db.execute(
+                    "INSERT INTO documents (id, sha256, format, path, title, date_edtf, date_earliest, date_latest,"
+                    " json, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (document.id, source.sha256, source.format, source.path, document.title, date.edtf,
+                     date.earliest, date.latest, text, record.added_at, record.updated_at),
+                )
+                db.executemany(
+                    "INSERT INTO history (id, sha256, path, replaced_at) VALUES (?, ?, ?, ?)",
+                    [(document.id, v.entry.sha256, v.entry.path, v.entry.replaced_at) for v in record.history],
+                )
+                _write_mentions(db, document)
+                db.execute("INSERT OR REPLACE INTO changes (id) VALUES (?)", (document.id,))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return "restored" if row is None else "replaced"
 
     def persons(self, prefix: str | None = None, limit: int = 100, offset: int = 0) -> list[PersonCount]:
         pattern = f"{prefix}%" if prefix else "%"
