@@ -8,6 +8,7 @@ DB := var/archive.db
 HOST := 127.0.0.1
 PORT := 8000
 SEEDS := $(wildcard ../shared/corpus/seeds)
+POSTGRES_BIN := /usr/lib/postgresql/15/bin
 
 # Keyed on pyproject.toml's content, not its timestamp: a fresh clone or a checkout that
 # leaves the dependencies alone does not reinstall, a change to them does.
@@ -25,8 +26,11 @@ run: $(INSTALLED)
 	$(BIN)/archivist serve --db $(DB) --host $(HOST) --port $(PORT)
 
 # jing validates the TEI exports against TEI-all (libxml2 cannot compile that schema in time).
+# The store and search tests also run on a throwaway PostgreSQL 15 cluster (pg_trgm and
+# unaccent are part of it).
 test: $(INSTALLED_TEST)
 	command -v jing >/dev/null || (apt-get update && apt-get install -y --no-install-recommends jing)
+	command -v $(POSTGRES_BIN)/initdb >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-15 postgresql-contrib)
 	$(BIN)/python -m pytest -q
 
 $(BIN)/python:
