@@ -102,3 +102,37 @@ def test_telegram_dateline_time_and_offset():
     assert d.classification == "Secret"
     assert d.signer == "Allison"
     assert d.document_type == "telegram"
+
+
+@pytest.mark.parametrize(
+    "note, expected",
+    [
+        ("Source: Department of State, Central Files, 795.00/2–755. Confidential—Security Information. Drafted by Smith.", "Confidential"),
+        ("Source: Department of State, PPS Files: Lot 66 D 70. Top Secret—Eyes Only.", "Top Secret"),
+    ],
+)
+def test_classification_with_a_dash(note, expected):
+    assert classification_of(note, []) == expected
+
+
+def test_drafted_and_approved_by():
+    assert drafter_of("Source: X. Secret. Drafted and approved by Walter S. Robertson.") == "Walter S. Robertson"
+
+
+@pytest.mark.parametrize(
+    "line, place, dateline",
+    [
+        ("Moscow, undated.", "Moscow", "Moscow, undated."),
+        ("[Washington,] April 7, 1955.", "Washington", "[Washington,] April 7, 1955."),
+        ("Camp David, Maryland, September 26, 1959, 10:30 a.m.", "Camp David", "Camp David, Maryland, September 26, 1959, 10:30 a.m."),
+    ],
+)
+def test_other_datelines(line, place, dateline):
+    data = (
+        "A Memorandum\n\nMay 1, 1959\n\nCitation:\n\n\"A Memorandum\", May 1, 1959, Foreign Relations of the United "
+        "States, 1958–1960, Volume X, Document 1. Source: Department of State, Central Files. Secret. "
+        "https://history.state.gov/historicaldocuments/frus1958-60v10/d1\n\nContents:\n\nTranscript - English\n\n"
+        f"{line}\n\nThe text of the memorandum.\n"
+    ).encode()
+    d = pipeline.run(read_bytes("m.txt", data))
+    assert (d.place, d.dateline) == (place, dateline)

@@ -83,13 +83,17 @@ def find_dateline(document: Document) -> Dateline | None:
     for offset, line in _body_lines(document, limit=4):
         if len(line) > 120:
             continue
+        undated = re.match(r"^\[?(?P<place>[A-Z][\w .’'-]+?)(?:,\]|\],|,)\s*\[?undated\]?\.?$", line)
+        if undated and _looks_like_place(undated.group("place")):
+            return Dateline(line.rstrip(), offset, undated.group("place").strip(), None, None)
         found = find_date(line)
         if found is None or found.start == 0 or found.kind in ("y", "y-y"):
             continue
         head = line[: found.start].rstrip()
-        if not head.endswith(","):
+        if not (head.endswith(",") or head.endswith(",]")):
             continue
-        segments = [s.strip() for s in head.rstrip(",").split(",") if s.strip()]
+        # "[Washington,] April 7, 1955": the editors supplied the place
+        segments = [s.strip(" []") for s in head.rstrip(",]").split(",") if s.strip(" []")]
         if not segments or not all(_looks_like_place(s) for s in segments):
             continue
         places = [s for s in segments if not _INSTITUTION.search(s)]
@@ -173,7 +177,7 @@ def classification_of(source_note: str | None, stamps: list[str]) -> str | None:
         for start, end in split_sentences(note):
             sentence = note[start:end].strip()
             for name in CLASSIFICATIONS:
-                if re.match(rf"{name}\b(?:\s*[;.,]|\s*$)", sentence, re.IGNORECASE):
+                if re.match(rf"{name}\b(?:\s*[;.,—–-]|\s*$)", sentence, re.IGNORECASE):
                     return name
     for stamp in stamps:
         for name in CLASSIFICATIONS:
@@ -182,7 +186,10 @@ def classification_of(source_note: str | None, stamps: list[str]) -> str | None:
     return None
 
 
-_DRAFTED = re.compile(r"\bDrafted(?:\s+in\s+[\w/–-]+(?:\s+[\w/–-]+)?)?\s+by\s+(?P<rest>.+)$", re.DOTALL)
+_DRAFTED = re.compile(
+    r"\bDrafted(?:\s+and\s+(?:approved|initialed|cleared|signed))?(?:\s+in\s+[\w/–-]+(?:\s+[\w/–-]+)?)?\s+by\s+(?P<rest>.+)$",
+    re.DOTALL,
+)
 _DRAFTER_END = re.compile(
     r";|,\s|\s+(?:on|of|in|for|at)\s|\s+and\s+(?=[a-z])|\.$"
 )
