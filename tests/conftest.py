@@ -22,6 +22,18 @@ def require_shared(path: Path = SHARED) -> Path:
     return path
 
 
+def bench_module(name: str):
+    """A script of bench/ loaded as a module (bench/ is scripts, not a package): the tests
+    hold the floors its scorers print."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """The `shared` folder beside the repository's root."""

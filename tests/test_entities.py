@@ -3,9 +3,7 @@ are named, the FRUS gold floor, and the transliteration and OCR rules on their o
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,6 +14,7 @@ from archivist.entities import find_mentions, link_collection
 from archivist.glossary import defined_terms, glossary_of
 from archivist.romanisation import chinese_key, loose_key
 from archivist.sources import read_path
+from conftest import bench_module
 
 SEED_000 = "corpus/seeds/000_f5cd30417f890412.txt"
 SEED_003 = "corpus/seeds/003_e4b9aa738285bd60.txt"
@@ -188,18 +187,10 @@ def test_places_are_normalised(seeds):
     ]
 
 
-def load_scorer():
-    path = Path(__file__).resolve().parents[1] / "bench" / "score_people.py"
-    spec = importlib.util.spec_from_file_location("score_people", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_frus_person_floor_without_the_volume_links(shared):
     """The floor reached on FRUS Korea with the volume's own links taken out of the authority:
     linked F1 0.970, resolution 0.973 when this test was written. It may rise, never fall."""
-    result = load_scorer().score(shared / "corpus" / "frus-korea-1955-57")
+    result = bench_module("score_people").score(shared / "corpus" / "frus-korea-1955-57")
     assert result["gold_spans"] == 488
     assert result["linked_f1"] >= 0.96
     assert result["resolution_accuracy"] >= 0.96

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
+from conftest import bench_module
 
 #: field -> the share of the 46 records that must be exactly right
 FLOORS = {
@@ -28,16 +27,8 @@ FLOORS = {
 }
 
 
-def load_scorer():
-    path = Path(__file__).resolve().parents[1] / "bench" / "score.py"
-    spec = importlib.util.spec_from_file_location("score", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_frus_gold_floors(shared):
-    scorer = load_scorer()
+    scorer = bench_module("score")
     results, misses = scorer.score(shared / "corpus" / "frus-korea-1955-57")
     assert next(iter(results.values()))[1] == 46
     for field, floor in FLOORS.items():
