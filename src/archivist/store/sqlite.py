@@ -467,25 +467,23 @@ class SQLiteStore(Store):
         return [PersonCount(*row) for row in rows]
 
     def mentions_of(self, authority_id: str) -> list[MentionRow]:
-        with self._lock:
-            rows = self._checked().execute(
-                'SELECT document_id, kind, authority_id, canonical, text, start, "end" FROM mentions'
-                " WHERE authority_id = ? ORDER BY document_id, start",
-                (authority_id,),
-            ).fetchall()
-        return [MentionRow(*row) for row in rows]
+        return self._mentions("authority_id = ?", [authority_id])
 
     def mentions_in(self, document_ids: list[str]) -> list[MentionRow]:
-        rows: list[tuple] = []
+        rows: list[MentionRow] = []
+        # SQLite caps the parameters of one statement; ask in chunks.
+        for first in range(0, len(document_ids), 500):
+            chunk = document_ids[first:first + 500]
+            rows += self._mentions(f"document_id IN ({','.join('?' * len(chunk))})", chunk)
+        return rows
+
+    def _mentions(self, where: str, parameters: list[str]) -> list[MentionRow]:
         with self._lock:
-            db = self._checked()
-            for first in range(0, len(document_ids), 500):
-                chunk = document_ids[first:first + 500]
-                rows += db.execute(
-                    'SELECT document_id, kind, authority_id, canonical, text, start, "end" FROM mentions'
-                    f" WHERE document_id IN ({','.join('?' * len(chunk))}) ORDER BY document_id, start",
-                    chunk,
-                ).fetchall()
+            rows = self._checked().execute(
+                f'SELECT document_id, kind, authority_id, canonical, text, start, "end" FROM mentions'
+                f" WHERE {where} ORDER BY document_id, start",
+                parameters,
+            ).fetchall()
         return [MentionRow(*row) for row in rows]
 
     def get(self, id: str) -> Document:
