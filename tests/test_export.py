@@ -314,3 +314,22 @@ def test_cite_endpoint(archive: Path) -> None:
         assert not bibtexparser.parse_string(bib.text).failed_blocks
         assert client.get("/api/documents/nothing/cite").status_code == 404
         assert client.get("/api/documents/wilson-117838/cite", params={"format": "mla"}).status_code == 400
+
+
+def test_the_bibliography_of_a_search(archive: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["cite", "--search", "speaker:Mikoyan", "--format", "ris", "--db", str(archive)])
+    assert result.exit_code == 0, result.output
+    entries = rispy.loads(result.output)
+    assert [e["id"] for e in entries] == ["wilson-117838"]
+    every = runner.invoke(cli, ["cite", "--search", "Rhee", "--format", "csl-json", "--limit", "5", "--db", str(archive)])
+    assert every.exit_code == 0, every.output
+    assert len(json.loads(every.output)) == 5
+    both = runner.invoke(cli, ["cite", "wilson-117838", "--search", "Rhee", "--db", str(archive)])
+    assert both.exit_code == 1 and "not both" in both.output
+    with TestClient(create_app(archive)) as client:
+        answer = client.get("/api/cite", params={"q": 'classification:"Top Secret"', "format": "bibtex", "limit": 100})
+        assert answer.status_code == 200
+        library = bibtexparser.parse_string(answer.text)
+        assert not library.failed_blocks and len(library.entries) == 17
+        assert client.get("/api/cite", params={"q": '"unbalanced'}).status_code == 400
