@@ -1,4 +1,4 @@
-"""The placeholder web app: the record list at `/` and `/health`."""
+"""The web app's frame: the record list at `/records`, `/health`, an empty archive."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_index_lists_every_record(db: Path) -> None:
         records = store.list()
     assert len(records) == len(SAMPLE_FILES)
     with TestClient(create_app(db)) as client:
-        response = client.get("/")
+        response = client.get("/records")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     for record in records:
@@ -62,10 +62,11 @@ def test_index_escapes_titles(hostile_db: Path) -> None:
         (record,) = store.list()
     assert HOSTILE in record.title
     with TestClient(create_app(hostile_db)) as client:
-        response = client.get("/")
+        response = client.get("/records")
     assert response.status_code == 200
     assert HOSTILE not in response.text
-    assert "<script" not in response.text
+    # The page's own scripts carry attributes; the record's bare tag must not come through.
+    assert "<script>" not in response.text
     assert "&lt;script&gt;" in response.text
 
 
@@ -80,3 +81,4 @@ def test_an_empty_archive_says_so(tmp_path: Path) -> None:
     with TestClient(create_app(tmp_path / "empty.db")) as client:
         assert client.get("/health").json() == {"status": "ok", "records": 0}
         assert "archive is empty" in client.get("/").text
+        assert "archive is empty" in client.get("/records").text
