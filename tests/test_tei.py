@@ -117,6 +117,32 @@ def test_tei_and_text_exports_give_the_same_records(from_tei: dict[str, Document
         assert tei_record.document_type == text_record.document_type
 
 
+def test_plain_layout_records_have_the_same_text_and_the_gold_person_tags(shared: Path, from_tei: dict[str, Document]) -> None:
+    plain = 0
+    for number in NUMBERS:
+        gold = json.loads((shared / FRUS / f"{VOLUME}-d{number}.gold.json").read_text(encoding="utf-8"))
+        document = from_tei[f"{VOLUME}-d{number}"]
+        tagged = [a for a in document.annotations if a.kind == "tagged_person"]
+        assert [a.original for a in tagged] == [p["text"] for p in gold["persons"]]
+        if gold["layout_variant"] != "plain":
+            continue
+        plain += 1
+        text = (shared / FRUS / f"{VOLUME}-d{number}.txt").read_text(encoding="utf-8")
+        assert document.text == text
+        assert [(a.start, a.end) for a in tagged] == [(p["start"], p["end"]) for p in gold["persons"]]
+    assert plain == 16
+    rhee = next(a for a in from_tei[f"{VOLUME}-d8"].annotations if a.kind == "tagged_person" and a.original == "Rhee")
+    assert rhee.value == "111321"  # the authority's Syngman Rhee, through its FRUS ids
+
+
+def test_a_document_dated_by_a_range_only(shared: Path) -> None:
+    note = pipeline.run(read_records("v.xml", frus_file(shared, [1]))[0])
+    assert note.id == f"{VOLUME}-d1" and note.title == "Editorial Note"
+    assert note.date.edtf == "1955-01-07/1957-12-31"
+    assert note.provenance.archive == "Foreign Relations of the United States"
+    assert note.citation_parts.publication == "1955–1957, Korea, Volume XXIII, Part 2, Document 1"
+
+
 def test_head_roles_become_fields(from_tei: dict[str, Document]) -> None:
     telegram = from_tei[f"{VOLUME}-d3"]
     assert telegram.fields["from"] == "Embassy in Korea"

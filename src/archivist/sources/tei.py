@@ -13,7 +13,11 @@ states outright rather than leaving it to be guessed from the text:
   (`note[@type='source']`) with the classification and drafter it states, the signer from the
   first `closer/signed`, the sender and addressee the head marks `type="from"`/`"to"`
   (`persName` or `gloss`, kept in `fields`), the subject list as the summary. Footnotes keep
-  their `@n`; `gloss` reads as its abbreviation; `pb` is dropped.
+  their `@n`; `gloss` reads as its abbreviation; `pb` is dropped. Each name the editors tagged
+  (`persName/@corresp`) becomes a `tagged_person` annotation over its span, valued with the
+  person's authority id where the authority knows the volume's person (`frus_ids`): the
+  source's own tagging, kept beside the mentions the people stage finds. For a record in the
+  text exports' plain layout the text comes out character for character the same.
 - archivist's export (its `appInfo/application[@ident='archivist']`): every field the header
   carries (see `archivist.export.tei`), the body read back the way the export wrote it:
   `supplied` in its brackets again, `sic` and `orig` as printed, speakers before their words.
@@ -30,7 +34,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from archivist.document import DateValue, Document, Participant, Source
+from archivist.document import Annotation, DateValue, Document, Participant, Source
 from archivist.errors import SourceError
 from archivist.sources.sections import lines_of, read_layout
 
@@ -45,6 +49,11 @@ _FRUS_SERIES = "Foreign Relations of the United States"
 
 #: Stands for a line break (`lb` where it breaks a line) until whitespace is collapsed.
 _LINE = "\u2028"
+#: Mark where a tagged person's name starts (with the tag's number), where the number ends,
+#: and where the name ends, so its span in the finished text can be found: private-use
+#: characters, which no export holds.
+_TAG_OPEN, _TAG_MID, _TAG_CLOSE = "\ue000", "\ue001", "\ue002"
+_TAG = re.compile(f"{_TAG_OPEN}\\d+{_TAG_MID}|{_TAG_CLOSE}")
 _SKIP = {f"{{{TEI}}}pb", f"{{{TEI}}}fw", f"{{{TEI}}}corr", f"{{{TEI}}}reg"}
 _BLOCKS = {
     "p", "ab", "head", "list", "quote", "closer", "postscript", "stage", "sp", "table", "row", "opener",
@@ -75,10 +84,12 @@ class _Rendering:
 class _Renderer:
     """Turns TEI elements into the text export's plain text."""
 
-    def __init__(self, own: bool):
+    def __init__(self, own: bool, tags: list[str] | None = None):
         self.own = own  # archivist's export: brackets around `supplied`
         self.notes: list[tuple[str, str]] = []
         self.note_ids: list[str] = []
+        # `persName/@corresp` of each tagged name, when the caller wants their spans.
+        self.tags = tags
 
     def inline(self, element: etree._Element, *, line_breaks: bool = False) -> str:
         """The text of `element` and its descendants, footnotes as `[n]` markers."""
@@ -106,6 +117,10 @@ class _Renderer:
             return _LINE if line_breaks else " "
         if name == "supplied" and self.own:
             return f"[{self.inline(child, line_breaks=line_breaks)}]"
+        if name == "persName" and self.tags is not None and child.get("corresp"):
+            self.tags.append(child.get("corresp") or "")
+            inner = self.inline(child, line_breaks=line_breaks)
+            return f"{_TAG_OPEN}{len(self.tags) - 1}{_TAG_MID}{inner}{_TAG_CLOSE}"
         return self.inline(child, line_breaks=line_breaks)
 
     @staticmethod
@@ -273,6 +288,35 @@ class _Record:
     contents: str | None = None
     rendering: _Rendering = field(default_factory=_Rendering)
     values: dict[str, object] = field(default_factory=dict)
+    #: `persName/@corresp` of each tagged name the layout marks, and the volume they belong to.
+    tags: list[str] = field(default_factory=list)
+    volume: str | None = None
+
+
+def _untag(text: str) -> str:
+    return _TAG.sub("", text)
+
+
+def _tag_spans(text: str) -> tuple[str, list[tuple[int, int, int]]]:
+    """`text` without its tag marks, and (tag number, start, end) of each tagged name in it."""
+    clean: list[str] = []
+    length = 0
+    open_tags: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, int]] = []
+    position = 0
+    for match in _TAG.finditer(text):
+        piece = text[position:match.start()]
+        clean.append(piece)
+        length += len(piece)
+        position = match.end()
+        if match.group() == _TAG_CLOSE:
+            if open_tags:
+                number, start = open_tags.pop()
+                spans.append((number, start, length))
+        else:
+            open_tags.append((int(match.group()[1:-1]), length))
+    clean.append(text[position:])
+    return "".join(clean), sorted(spans, key=lambda s: (s[1], s[2]))
 
 
 def _layout(record: _Record) -> str:
@@ -312,7 +356,8 @@ def _volume(root: etree._Element, path: str) -> tuple[str, str | None]:
 
 
 def _frus_record(div: etree._Element, volume: str, volume_title: str | None) -> _Record:
-    renderer = _Renderer(own=False)
+    tags: list[str] = []
+    renderer = _Renderer(own=False, tags=tags)
     number = div.get("n") or ""
     identifier = div.get(f"{{{XML}}}id") or f"d{number}"
     head = _first(div, "t:head")
@@ -325,7 +370,7 @@ def _frus_record(div: etree._Element, volume: str, volume_title: str | None) -> 
         renderer.notes.clear()
         title = _Renderer.clean(renderer.inline(head)).replace("\n", " ")
         renderer.notes.clear()
-        title = re.sub(r"^\d+[A-Za-z]?\.\s+", "", title)
+        title = re.sub(rf"^((?:{_TAG_OPEN}\d+{_TAG_MID})*)\d+[A-Za-z]?\.\s+", r"\1", title)
         for role in ("from", "to"):
             marked = [_text(e) for e in head.xpath(f".//*[@type='{role}']")]
             marked = [m for m in marked if m]
@@ -355,7 +400,8 @@ def _frus_record(div: etree._Element, volume: str, volume_title: str | None) -> 
     original = _display(edtf) if edtf and len(edtf) == 10 else None
     url = FRUS_URL.format(volume=volume, document=identifier)
     publication = f"{_FRUS_SERIES}, {volume_title}, Document {number}" if volume_title else f"{_FRUS_SERIES}, Document {number}"
-    citation = f'"{title}", {original or "undated"}, {publication}.'
+    # A document dated by a range only (an editorial note) has no date to print here.
+    citation = f'"{title}", {original}, {publication}.' if original else f'"{title}", {publication}.'
     if source_note:
         citation += f" {source_note}" + ("" if source_note.endswith(".") else ".")
     citation += f" {url}"
@@ -365,7 +411,7 @@ def _frus_record(div: etree._Element, volume: str, volume_title: str | None) -> 
     rendering = _Rendering()
     renderer.blocks(div, rendering, skip_head=True)
     rendering.notes = renderer.notes
-    values.update(place=place, dateline=dateline_text, datetime=datetime, source_note=source_note)
+    values.update(place=place, dateline=dateline_text, datetime=datetime, source_note=_untag(source_note) if source_note else None)
     signed = _first(div, ".//t:closer/t:signed")
     if signed is not None:
         name = _first(signed, ".//t:persName")
@@ -373,6 +419,8 @@ def _frus_record(div: etree._Element, volume: str, volume_title: str | None) -> 
     return _Record(
         id=f"{volume}-{identifier}",
         title=title,
+        tags=tags,
+        volume=volume,
         date=_date_value(edtf, original),
         url=url,
         citation=citation,
@@ -499,6 +547,23 @@ def _is_own(root: etree._Element) -> bool:
     return bool(root.xpath(f"//t:encodingDesc/t:appInfo/t:application[@ident='{APPLICATION}']", namespaces=NS))
 
 
+def _tagged_people(text: str, spans: list[tuple[int, int, int]], record: _Record) -> list[Annotation]:
+    """A `tagged_person` annotation over each name the volume's editors tagged
+    (`persName/@corresp`): the value is the person's authority id when the authority knows the
+    volume's person, else the volume's own `<volume>#<person>`."""
+    if not spans:
+        return []
+    from archivist.authority import default_authority
+
+    by_frus_id = default_authority().by_frus_id
+    found = []
+    for number, start, end in spans:
+        corresp = record.tags[number]
+        frus_id = f"{record.volume}{corresp}" if corresp.startswith("#") else corresp
+        found.append(Annotation("tagged_person", start, end, text[start:end], by_frus_id.get(frus_id, frus_id)))
+    return found
+
+
 class TEIReader:
     name = "tei"
 
@@ -533,10 +598,11 @@ class TEIReader:
         return [self._document(record, source) for record in records]
 
     def _document(self, record: _Record, source: Source) -> Document:
-        text = _layout(record)
+        text, spans = _tag_spans(_layout(record))
         document = read_layout(text, replace(source), lines_of(text))
         document.id = record.id
-        document.title = record.title
+        document.title = _untag(record.title)
+        document.annotations += _tagged_people(text, spans, record)
         document.url = record.url or document.url
         document.date = record.date
         values = dict(record.values)
