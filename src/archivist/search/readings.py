@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from archivist.document import Document
 
-__all__ = ["REPAIR_KINDS", "Reading"]
+__all__ = ["REPAIR_KINDS", "Reading", "repairs"]
 
 #: Annotation kinds whose `value` is how the text should be read.
 REPAIR_KINDS = frozenset({"ocr"})
@@ -33,12 +33,12 @@ class Reading:
     @classmethod
     def of(cls, document: Document) -> Reading | None:
         """The record's reading, or None when it has no repairs (the reading is the text)."""
-        text = document.text
-        repairs = sorted(
-            (a for a in document.annotations if a.kind in REPAIR_KINDS and a.value is not None
-             and 0 <= a.start < a.end <= len(text)),
-            key=lambda a: (a.start, a.end),
-        )
+        return cls.from_repairs(document.text, repairs(document))
+
+    @classmethod
+    def from_repairs(cls, text: str, repairs: list[tuple[int, int, str]]) -> Reading | None:
+        """The reading of `text` with `repairs` (start, end, value) applied; None for none."""
+        repairs = sorted(r for r in repairs if 0 <= r[0] < r[1] <= len(text))
         if not repairs:
             return None
         pieces: list[str] = []
@@ -47,22 +47,21 @@ class Reading:
         lengths: list[tuple[int, int]] = []
         position = 0
         length = 0
-        for repair in repairs:
-            if repair.start < position:  # overlapping repairs: the first one wins
+        for start, end, value in repairs:
+            if start < position:  # overlapping repairs: the first one wins
                 continue
-            if repair.start > position:
+            if start > position:
                 printed.append(position)
                 read.append(length)
-                lengths.append((repair.start - position, repair.start - position))
-                pieces.append(text[position : repair.start])
-                length += repair.start - position
-            value = repair.value or ""
-            printed.append(repair.start)
+                lengths.append((start - position, start - position))
+                pieces.append(text[position:start])
+                length += start - position
+            printed.append(start)
             read.append(length)
-            lengths.append((repair.end - repair.start, len(value)))
+            lengths.append((end - start, len(value)))
             pieces.append(value)
             length += len(value)
-            position = repair.end
+            position = end
         printed.append(position)
         read.append(length)
         lengths.append((len(text) - position, len(text) - position))
@@ -94,3 +93,10 @@ class Reading:
     def read(self, start: int, end: int) -> str:
         """How the printed span `start`..`end` reads."""
         return self.text[self.to_reading(start) : self.to_reading(end)]
+
+
+def repairs(document: Document) -> list[tuple[int, int, str]]:
+    """The record's repairs as (start, end, value), in the order of the text."""
+    return sorted(
+        (a.start, a.end, a.value) for a in document.annotations if a.kind in REPAIR_KINDS and a.value is not None
+    )

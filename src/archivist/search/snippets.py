@@ -19,7 +19,7 @@ from archivist.document import Document
 from archivist.query import Variants
 from archivist.search.readings import Reading
 
-__all__ = ["Match", "Passage", "Snippet", "WIDTH", "match_variants", "passages", "snippets"]
+__all__ = ["Match", "Passage", "Snippet", "Spellings", "WIDTH", "match_variants", "passages", "snippets"]
 
 #: Characters of text in a snippet, about.
 WIDTH = 240
@@ -29,6 +29,7 @@ MAX_SNIPPETS = 3
 _JOIN = re.compile(r"^[\W_]{0,3}$")
 _ELLIPSIS = "…"
 _RUNNING_TEXT = frozenset({"paragraph", "turn", "reported"})
+_LINES = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def _runs(text: str, highlights: list[tuple[int, int]]) -> list[tuple[int, int]]
 
 
 def snippets(
-    document: Document,
+    text: str,
+    held: list[Passage],
     highlights: Iterable[tuple[int, int]],
     *,
     reading: Reading | None = None,
@@ -110,11 +112,11 @@ def snippets(
     width: int = WIDTH,
     limit: int = MAX_SNIPPETS,
 ) -> list[Snippet]:
-    """Up to `limit` snippets of the passages holding `highlights` (spans of the printed text),
-    in the record's order. `speakers`: only the passages those speakers hold. With no
-    highlights, the first passage (of those speakers) stands for the record."""
-    text = document.text
-    candidates = [p for p in passages(document) if speakers is None or p.speaker in speakers]
+    """Up to `limit` snippets of the passages (`held`, from `passages`) holding `highlights`
+    (spans of the printed `text`), in the record's order. `speakers`: only the passages those
+    speakers hold. With no highlights, the first passage (of those speakers) stands for the
+    record."""
+    candidates = [p for p in held if speakers is None or p.speaker in speakers]
     if not candidates:
         return []
     starts = [p.start for p in candidates]
@@ -161,16 +163,16 @@ def _cut(
         start, end = window_start, window_end
     prefix = _ELLIPSIS if start > passage.start else ""
     suffix = _ELLIPSIS if end < passage.end else ""
-    excerpt = " ".join(text[start:end].split())
-    # Offsets move when runs of whitespace collapse; map each highlight through the same folding.
+    # Line breaks (a passage joined across a page break) read as spaces; one character for one,
+    # so offsets stay as they are.
+    excerpt = text[start:end].translate(_LINES)
     highlights: list[tuple[int, int]] = []
     matched: list[str] = []
+    shift = len(prefix) - start
     for run_start, run_end in runs:
         if run_start < start or run_end > end:
             continue
-        s = _folded_offset(text, start, run_start)
-        e = _folded_offset(text, start, run_end)
-        highlights.append((len(prefix) + s, len(prefix) + e))
+        highlights.append((run_start + shift, run_end + shift))
         printed = " ".join(text[run_start:run_end].split())
         read = " ".join(reading.read(run_start, run_end).split()) if reading is not None else printed
         label = read if read == printed else f'{read} (printed "{printed}")'
@@ -187,65 +189,89 @@ def _cut(
     )
 
 
-def _folded_offset(text: str, start: int, offset: int) -> int:
-    """Where `offset` lands in `" ".join(text[start:].split())`."""
-    head = text[start:offset]
-    folded = " ".join(head.split())
-    # Leading whitespace is dropped by the join; trailing whitespace folds to one space.
-    if head and head[-1].isspace() and folded:
-        folded += " "
-    return len(folded)
+@dataclass(frozen=True)
+class Spellings:
+    """The spellings a query's `Variants` stand for, as tokens: made once a query."""
+
+    variants: tuple[tuple[Variants, tuple[str, ...], frozenset[tuple[str, ...]], int], ...]
+    vocabulary: frozenset[str]
+
+    @classmethod
+    def of(cls, variants: Iterable[Variants], analyze: Callable[[str], list[str]]) -> Spellings:
+        prepared = []
+        for variant in variants:
+            typed = tuple(analyze(str(variant.original).replace('"', "")))
+            spellings = {typed} | {tuple(analyze(p)) for p in variant.phrases}
+            spellings.discard(())
+            if spellings:
+                prepared.append((variant, typed, frozenset(spellings), max(len(t) for t in spellings)))
+        vocabulary = frozenset(t for _, _, spellings, _ in prepared for s in spellings for t in s)
+        return cls(tuple(prepared), vocabulary)
 
 
 def match_variants(
-    document: Document,
+    text: str,
     highlights: Iterable[tuple[int, int]],
-    variants: Iterable[Variants],
+    variants: Iterable[Variants] | Spellings,
     analyze: Callable[[str], list[str]],
     reading: Reading | None = None,
 ) -> list[Match]:
     """Which spellings other than the typed ones matched in the record: another spelling of a
     person (`Mao Zedong` for `Mao Tse-tung`), or a repaired reading (`Kim Il Sung` printed
-    `Kim II Sung`)."""
-    text = document.text
-    wanted = []
-    for variant in variants:
-        typed = tuple(analyze(str(variant.original).replace('"', "")))
-        spellings = [typed, *(tuple(analyze(p)) for p in variant.phrases)]
-        wanted.append((variant, typed, [t for t in spellings if t]))
+    `Kim II Sung`). Pass `Spellings.of(variants, analyze)` to weigh the query once a page."""
+    prepared = variants if isinstance(variants, Spellings) else Spellings.of(variants, analyze)
+    wanted = prepared.variants
+    if not wanted:
+        return []
     found: list[Match] = []
     seen: set[tuple[str, str]] = set()
     for run_start, run_end in _runs(text, list(highlights)):
+        run = reading.read(run_start, run_end) if reading is not None else text[run_start:run_end]
+        if prepared.vocabulary.isdisjoint(analyze(run)):
+            continue  # a match of other words of the query
         words = _words(text, run_start, run_end, analyze)
-        read_words = [(reading.read(s, e) if reading is not None else text[s:e], s, e) for _, s, e in words]
-        tokens = tuple(t for w, _, _ in read_words for t in analyze(w))
-        printed_tokens = tuple(t for t, _, _ in words)
-        for variant, typed, spellings in wanted:
+        if reading is not None:
+            read_words = [(w, s, e) for s, e in ((s, e) for _, s, e in words) for w in [_first(analyze(reading.read(s, e)))]]
+        else:
+            read_words = words
+        tokens = tuple(w for w, _, _ in read_words)
+        printed_tokens = tuple(w for w, _, _ in words)
+        for variant, typed, spellings, longest in wanted:
             if _find(printed_tokens, typed) is not None:
                 continue  # printed as typed: nothing to explain
-            for spelling in spellings:
-                at = _find(tokens, spelling)
-                if at is None:
-                    continue
-                # The words of the match, by token count (a word is one token or more).
-                first, last = _word_span(read_words, analyze, at, len(spelling))
-                start, end = read_words[first][1], read_words[last][2]
-                printed = " ".join(text[start:end].split())
-                read = " ".join(reading.read(start, end).split()) if reading is not None else printed
-                key = (str(variant.original), read)
-                if key not in seen:
-                    seen.add(key)
-                    found.append(
-                        Match(
-                            query=str(variant.original).strip('"'),
-                            matched=read,
-                            printed=printed,
-                            via="repair" if read != printed else "authority",
-                            label=variant.label,
-                        )
+            at = _window(tokens, spellings, longest)
+            if at is None:
+                continue
+            first, last = at
+            start, end = read_words[first][1], read_words[last][2]
+            printed = " ".join(text[start:end].split())
+            read = " ".join(reading.read(start, end).split()) if reading is not None else printed
+            key = (str(variant.original), read)
+            if key not in seen:
+                seen.add(key)
+                found.append(
+                    Match(
+                        query=str(variant.original).strip('"'),
+                        matched=read,
+                        printed=printed,
+                        via="repair" if read != printed else "authority",
+                        label=variant.label,
                     )
-                break
+                )
     return found
+
+
+def _first(tokens: list[str]) -> str:
+    return tokens[0] if tokens else ""
+
+
+def _window(tokens: tuple[str, ...], spellings: set[tuple[str, ...]], longest: int) -> tuple[int, int] | None:
+    """The first and last index of the first run of `tokens` that is one of `spellings`."""
+    for start in range(len(tokens)):
+        for size in range(min(longest, len(tokens) - start), 0, -1):
+            if tokens[start : start + size] in spellings:
+                return start, start + size - 1
+    return None
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -259,20 +285,6 @@ def _words(text: str, start: int, end: int, analyze: Callable[[str], list[str]])
         if tokens:
             words.append((tokens[0], match.start(), match.end()))
     return words
-
-
-def _word_span(words: list[tuple[str, int, int]], analyze: Callable[[str], list[str]], at: int, size: int) -> tuple[int, int]:
-    count = 0
-    first = last = 0
-    for index, (word, _, _) in enumerate(words):
-        width = max(len(analyze(word)), 1)
-        if count <= at < count + width:
-            first = index
-        if count < at + size <= count + width:
-            last = index
-            break
-        count += width
-    return first, max(first, last)
 
 
 def _find(tokens: tuple[str, ...], wanted: tuple[str, ...]) -> int | None:

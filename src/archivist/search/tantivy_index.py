@@ -11,8 +11,10 @@ Folder layout (`archive.db.index/`):
 A record is indexed as: `title` (with its repaired reading, if OCR repairs change it),
 `summary`, `body` (the text from the body on, plus the repaired reading of each passage that
 has repairs), `turns` (a JSON field: for each speaker, the words of the passages they hold, so
-`speaker:Mao Korea` matches Mao's words only), and the filter and facet fields. Text comes back
-from the store for snippets rather than from a stored copy: same output, half the index.
+`speaker:Mao Korea` matches Mao's words only), and the filter and facet fields. A hit's text, its
+passages and its repairs are stored with it (`text`, `layout`), so a page of 20 hits reads no
+record from the store: measured, 0.1 ms for the page instead of 6 ms for 20 records parsed
+from SQLite, for an index about a third larger.
 
 Quirks of tantivy 0.27 worked around here: a prefix query scores every hit alike and stops at
 50 words, so prefixes are expanded against the term dictionary (`_prefix_terms`) into scored
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from bisect import bisect_right
 import os
 import re
 import shutil
@@ -32,6 +35,7 @@ import threading
 import time
 import zlib
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +44,7 @@ from tantivy import Filter as TokenFilter
 from tantivy import Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 
 from archivist.document import Document
-from archivist.errors import NotFoundError, QueryError
+from archivist.errors import QueryError
 from archivist.query import (
     And,
     DateRange,
@@ -66,15 +70,16 @@ from archivist.search import (
     SearchResults,
     check_page,
 )
-from archivist.search.readings import Reading
-from archivist.search.snippets import match_variants, passages, snippets
+from archivist.search.readings import Reading, repairs
+from archivist.search.snippets import Passage, match_variants, passages, snippets
+from archivist.search.snippets import Spellings as SnippetSpellings
 from archivist.search.variants import Spellings, expand
 from archivist.store.base import Store
 
 __all__ = ["LAYOUT", "TantivyIndex", "analyzer"]
 
 #: The index layout; a folder with another one is rebuilt from the store.
-LAYOUT = 1
+LAYOUT = 2
 #: Field weights of free text: a match in the title counts most, then the summary.
 WEIGHTS = (("title", 3.0), ("summary", 1.5), ("body", 1.0))
 #: A prefix stands for at most this many words, the most frequent.
@@ -109,8 +114,14 @@ def _keyword_analyzer() -> tantivy.TextAnalyzer:
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    for name in ("title", "summary", "body"):
+    builder.add_text_field("title", stored=True, tokenizer_name="words")
+    for name in ("summary", "body"):
         builder.add_text_field(name, tokenizer_name="words")
+    # What a hit shows, kept with it: the date, the text and its passages and repairs. A hit
+    # then costs one read of the document store instead of a record from SQLite.
+    builder.add_text_field("date", stored=True, tokenizer_name="raw")
+    builder.add_bytes_field("text", stored=True)
+    builder.add_bytes_field("layout", stored=True)
     builder.add_json_field("turns", tokenizer_name="words")
     # Facet values as printed (fast, for counting and exact selection) beside the forms a
     # query matches: whole values folded (`_key`) or words (`_words`).
@@ -298,9 +309,15 @@ class TantivyIndex(SearchIndex):
                     doc.add_text(name, repaired)
         body_start = record.body_start or 0
         doc.add_text("body", text[body_start:])
+        if record.date.edtf:
+            doc.add_text("date", record.date.edtf)
+        held_passages = passages(record)
+        doc.add_bytes("text", text.encode("utf-8"))
+        layout = {"p": [[p.start, p.end, p.kind, p.speaker] for p in held_passages], "r": repairs(record)}
+        doc.add_bytes("layout", json.dumps(layout, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         held: dict[str, list[str]] = {}
         speakers: dict[str, str] = {}
-        for passage in passages(record):
+        for passage in held_passages:
             read = reading.read(passage.start, passage.end) if reading is not None else None
             printed = text[passage.start : passage.end]
             if read is not None and read != printed:
@@ -367,9 +384,15 @@ class TantivyIndex(SearchIndex):
         for participant in record.participants:
             names.add(participant.name)
             names.update(participant.aliases)
-            if participant.authority_id:
-                ids.add(participant.authority_id)
-                shown.add(self.spellings.label(participant.authority_id) or participant.name)
+            linked = participant.authority_id
+            if not linked:
+                # A participant's name that is one person's full name in the authority is that
+                # person, as the people stage links mentions.
+                found = self.spellings.persons(participant.name)
+                linked = found[0] if len(found) == 1 else None
+            if linked:
+                ids.add(linked)
+                shown.add(self.spellings.label(linked) or participant.name)
             else:
                 shown.add(participant.name)
         for value in names:
@@ -385,16 +408,19 @@ class TantivyIndex(SearchIndex):
         """See what another writer (an ingest, in this process or another) committed since the
         last search, and catch up with records the store has and the index lacks; the store is
         asked once a second at most, so a busy server spends one cheap query on it."""
-        watermark = self.watermark
-        if watermark != self._loaded:
+        try:
+            changed = (self.folder / "state.json").stat().st_mtime_ns
+        except OSError:
+            changed = 0
+        if changed != self._loaded:
             # tantivy reloads on commit by itself, but only after a moment.
             self.index.reload()
-            self._loaded = watermark
+            self._loaded = changed
         now = time.monotonic()
         if now - self._checked_at < 1.0:
             return
         self._checked_at = now
-        if self.store.last_change() > watermark:
+        if self.store.last_change() > self.watermark:
             self.catch_up()
 
     def analyze(self, text: str) -> list[str]:
@@ -417,20 +443,25 @@ class TantivyIndex(SearchIndex):
         plan = self._plan(query, selected)
         searcher = self.index.searcher()
         order = {} if sort == "relevance" and plan.scored else {"order_by_field": "sort_date", "order": Order.Asc}
+        names = list(FACETS) if facets is True else list(facets or [])
+        # With facets, the aggregation counts the matches on its pass over them, and the top
+        # hits need no count: tantivy can then skip the blocks that cannot reach the page.
         # tantivy panics on a page of 0 hits; ask for one and drop it.
-        result = searcher.search(plan.query, max(limit, 1), count=True, offset=offset, **order)
+        result = searcher.search(plan.query, max(limit, 1), count=not names, offset=offset, **order)
         addresses = [(score, address) for score, address in result.hits][:limit]
         hits = [self._hit(searcher, plan, score if not order else None, address, snippets) for score, address in addresses]
-        names = list(FACETS) if facets is True else list(facets or [])
-        counted = self._facets(searcher, plan.query, names, facet_size) if names else {}
+        total = result.count
+        counted: dict[str, list[FacetValue]] = {}
+        if names:
+            counted, total = self._facets(searcher, plan.query, names, facet_size)
         return SearchResults(
             query=query if isinstance(query, str) else str(query),
             parsed=str(plan.tree),
-            total=result.count,
+            total=total,
             offset=offset,
             limit=limit,
             sort=sort,
-            hits=tuple(h for h in hits if h is not None),
+            hits=tuple(hits),
             facets=counted,
             selected={k: list(v) for k, v in (selected or {}).items() if v},
             notes=tuple(plan.notes),
@@ -448,18 +479,22 @@ class TantivyIndex(SearchIndex):
         for name in names:
             if name not in FACETS:
                 raise QueryError(f"unknown facet {name!r}; the facets are {', '.join(FACETS)}")
+        self._refresh()
         plan = self._plan(query, selected)
-        return self._facets(self.index.searcher(), plan.query, list(names), size)
+        return self._facets(self.index.searcher(), plan.query, list(names), size)[0]
 
-    def _facets(self, searcher: tantivy.Searcher, query: Query, names: list[str], size: int) -> dict[str, list[FacetValue]]:
-        request: dict[str, Any] = {}
+    def _facets(self, searcher: tantivy.Searcher, query: Query, names: list[str], size: int) -> tuple[dict[str, list[FacetValue]], int]:
+        """The facet counts, and how many records match (every record has a sort_date)."""
+        request: dict[str, Any] = {"matched": {"value_count": {"field": "sort_date"}}}
         for name in names:
             if name in ("year", "decade"):
                 # Every year, so decades add up exactly.
-                request["year"] = {"terms": {"field": "year", "size": 10_000}}
+                request["year"] = {"terms": {"field": "year", "size": 10_000, "segment_size": 10_000}}
             else:
                 wide = name in ("lang", "archive", "type", "classification")
-                request[name] = {"terms": {"field": FACET_FIELDS[name], "size": max(size, 50) if wide else size}}
+                # Each segment reports every value it has, so counts over segments are exact.
+                request[name] = {"terms": {"field": FACET_FIELDS[name], "size": max(size, 50) if wide else size,
+                                           "segment_size": 100_000}}
         answer = searcher.aggregate(query, request)
         result: dict[str, list[FacetValue]] = {}
         for name in names:
@@ -477,32 +512,38 @@ class TantivyIndex(SearchIndex):
             else:
                 values = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
                 result[name] = sorted(values, key=lambda v: (-v.count, v.value))[: max(size, 1)]
-        return result
+        return result, int(answer["matched"]["value"])
 
-    def _hit(self, searcher: tantivy.Searcher, plan: _Plan, score: float | None, address: Any, with_snippets: bool) -> Hit | None:
-        record_id = searcher.doc(address)["id"][0]
-        try:
-            record = self.store.get(record_id)
-        except NotFoundError:
-            return None  # replaced under us between the search and this read
+    def _hit(self, searcher: tantivy.Searcher, plan: _Plan, score: float | None, address: Any, with_snippets: bool) -> Hit:
+        stored = searcher.doc(address)
+        title = stored.get_first("title")
+        date = stored.get_first("date")
         found: tuple = ()
         variants: tuple = ()
         if with_snippets:
-            reading = Reading.of(record)
-            spans = self._highlights(searcher, plan, record, reading)
-            held = None
+            text = bytes(stored.get_first("text")).decode("utf-8")
+            layout = json.loads(bytes(stored.get_first("layout")))
+            held = [Passage(*p) for p in layout["p"]]
+            reading = Reading.from_repairs(text, [tuple(r) for r in layout["r"]])
+            spans = self._highlights(searcher, plan, text, reading)
+            speakers = None
             if plan.speakers is not None:
-                held = {p.speaker for p in passages(record) if p.speaker and _slug(p.speaker) in plan.speakers}
-            found = tuple(snippets(record, spans, reading=reading, speakers=held))
+                speakers = {p.speaker for p in held if p.speaker and _slug(p.speaker) in plan.speakers}
+            found = tuple(snippets(text, held, spans, reading=reading, speakers=speakers))
             if plan.variants:
-                variants = tuple(match_variants(record, spans, plan.variants, self.analyze, reading))
-        return Hit(record.id, record.title, record.date.edtf, score, found, variants)
+                if plan.spellings is None:
+                    plan.spellings = SnippetSpellings.of(plan.variants, self.analyze)
+                variants = tuple(match_variants(text, spans, plan.spellings, self.analyze, reading))
+        return Hit(stored.get_first("id"), title, date, score, found, variants)
 
-    def _highlights(self, searcher: tantivy.Searcher, plan: _Plan, record: Document, reading: Reading | None) -> list[tuple[int, int]]:
+    def _highlights(self, searcher: tantivy.Searcher, plan: _Plan, printed: str, reading: Reading | None) -> list[tuple[int, int]]:
         if plan.highlight is None:
             return []
-        text = reading.text if reading is not None else record.text
-        generator = tantivy.SnippetGenerator.create(searcher, plan.highlight, self.schema, "body")
+        text = reading.text if reading is not None else printed
+        if plan.generator is None:
+            # Made once a page: it weighs the query's words against the index.
+            plan.generator = tantivy.SnippetGenerator.create(searcher, plan.highlight, self.schema, "body")
+        generator = plan.generator
         # One fragment the size of the whole text: every match in it, in one call.
         generator.set_max_num_chars(len(text) + 1)
         snippet = generator.snippet_from_doc(tantivy.Document(body=text))
@@ -560,6 +601,8 @@ class _Plan:
         self.speakers = speakers
         self.variants = variants
         self.notes = notes
+        self.generator: tantivy.SnippetGenerator | None = None
+        self.spellings: SnippetSpellings | None = None
 
 
 class _Planner:
@@ -740,26 +783,25 @@ class _Planner:
         raise QueryError(f"{name}: cannot be used here", query=str(self.tree), position=node.position)
 
     def person(self, value: str, positive: bool) -> Query | None:
-        """Records naming the person: linked to the authority record, a participant or
-        mention by that name, or the name printed in any of its spellings."""
+        """Records that name the person: a mention or participant linked to their authority
+        record, or a participant or mention printed with one of their spellings. The text
+        itself is left to the people stage that links mentions: a free-text query finds
+        every spelling in it anyway, and a phrase per spelling over every body is slow."""
         spellings = self.index.spellings
         ids = spellings.persons(value)
         # The value as an id too: records link persons the authority lacks by ids of their own.
         clauses = [Query.term_query(self.schema, "person_id", i) for i in dict.fromkeys([value.strip(), *ids])]
-        names = [value] if not value.isdigit() else []
+        typed = self.index.analyze(value) if not value.isdigit() else []
+        if typed:
+            # Participants and mentions printed so, linked or not.
+            clauses.append(_words_query(self.schema, "person_words", typed))
+        names = [value] if typed else []
         for person_id in ids[:4]:
             names.extend(spellings.spellings(person_id))
-        seen: set[tuple[str, ...]] = set()
-        for name in names:
-            tokens = tuple(self.index.analyze(name))
-            if not tokens or tokens in seen:
-                continue
-            seen.add(tokens)
-            clauses.append(_words_query(self.schema, "person_words", list(tokens)))
-            for field in ("title", "body"):
-                clauses.append(_words_query(self.schema, field, list(tokens)))
-            if positive:
-                self.highlight_tokens.update(tokens)
+        if positive:
+            # Every spelling is highlighted, so the snippets show where the person is named.
+            for name in names:
+                self.highlight_tokens.update(self.index.analyze(name))
         if positive and ids:
             label = " / ".join(spellings.label(i) or i for i in ids[:4])
             self.variants.append(Variants(Phrase(value), tuple(names[1:]), label, ids[0] if len(ids) == 1 else None))
@@ -795,15 +837,25 @@ def _words_query(schema: tantivy.Schema, field: str, tokens: list[str]) -> Query
 
 def _characters(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Byte offsets of UTF-8 `text` (what tantivy's highlights count) as character offsets."""
-    encoded = text.encode("utf-8")
-    converted: list[tuple[int, int]] = []
-    done_bytes = done_chars = 0
-    for start, end in spans:  # in order, so each conversion goes on from the last
-        done_chars += len(encoded[done_bytes:start].decode("utf-8", errors="ignore"))
-        length = len(encoded[start:end].decode("utf-8", errors="ignore"))
-        converted.append((done_chars, done_chars + length))
-        done_bytes, done_chars = end, done_chars + length
-    return converted
+    # Every character past ASCII adds bytes; note where each one starts and how many bytes
+    # the text has gained by its end. Records are mostly ASCII, so this list is short.
+    starts: list[int] = []
+    gained: list[int] = []
+    extra = 0
+    for match in _NON_ASCII.finditer(text):
+        width = len(match.group().encode("utf-8")) - 1
+        starts.append(match.start() + extra)
+        extra += width
+        gained.append(extra)
+
+    def character(offset: int) -> int:
+        index = bisect_right(starts, offset - 1)
+        return offset - (gained[index - 1] if index else 0)
+
+    return [(character(start), character(end)) for start, end in spans]
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _year(value: str, facet: str) -> int:
@@ -814,11 +866,13 @@ def _year(value: str, facet: str) -> int:
 
 def _day(iso: str | None) -> int | None:
     """1956-09-18 -> 19560918; None for a date that is not a full ISO day."""
-    if not iso or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso[:10]):
+    if not iso or len(iso) < 10 or iso[4] != "-" or iso[7] != "-":
         return None
-    return int(iso[:4] + iso[5:7] + iso[8:10])
+    digits = iso[:4] + iso[5:7] + iso[8:10]
+    return int(digits) if digits.isdigit() else None
 
 
+@lru_cache(maxsize=4096)
 def _slug(name: str) -> str:
     """A speaker's key in the `turns` field: letters and digits, folded, joined by '-'."""
     from archivist.authority import normalise

@@ -19,6 +19,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -34,6 +35,7 @@ MAX_NAME_WORDS = 6
 MAX_SPELLINGS = 16
 
 _FORMAT = 1
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Spellings:
         if not self._current(fingerprint):
             _build(self.path, fingerprint)
         self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        # The table never changes while open; indexing asks the same few names again and again.
+        self._cache: dict[tuple[str, str], Any] = {}
 
     def _current(self, fingerprint: str) -> bool:
         if not self.path.exists():
@@ -77,6 +81,14 @@ class Spellings:
         with self._lock:
             self._db.close()
 
+    def _cached(self, kind: str, key: str, compute: Callable[[str], Any]) -> Any:
+        found = self._cache.get((kind, key), _MISSING)
+        if found is _MISSING:
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            found = self._cache[(kind, key)] = compute(key)
+        return found
+
     def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
@@ -84,7 +96,9 @@ class Spellings:
     def persons(self, name: str) -> list[str]:
         """Ids of the persons `name` is a full name of: an authority id as it is, a form of a
         name in any case and punctuation, or (failing that) a loose romanisation key."""
-        name = name.strip()
+        return list(self._cached("persons", name.strip(), self._persons))
+
+    def _persons(self, name: str) -> list[str]:
         if self._rows("SELECT 1 FROM people WHERE id = ?", (name,)):
             return [name]
         key = _normalise(name)
@@ -102,6 +116,9 @@ class Spellings:
     def spellings(self, person_id: str) -> list[str]:
         """How the person may be printed: the authority's variants as written, then the
         normalised forms (given name first and last), at most MAX_SPELLINGS."""
+        return list(self._cached("spellings", person_id, self._spellings))
+
+    def _spellings(self, person_id: str) -> list[str]:
         rows = self._rows("SELECT variants FROM people WHERE id = ?", (person_id,))
         if not rows:
             return []
@@ -131,6 +148,10 @@ class Spellings:
         return Person(id, name, preferred, tuple(json.loads(variants)), birth, death)
 
     def label(self, person_id: str) -> str | None:
+        """The person's name as read ("Syngman Rhee"), or None for an id the authority lacks."""
+        return self._cached("label", person_id, self._label)
+
+    def _label(self, person_id: str) -> str | None:
         rows = self._rows("SELECT name FROM people WHERE id = ?", (person_id,))
         return rows[0][0] if rows else None
 
