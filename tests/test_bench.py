@@ -1,0 +1,59 @@
+"""The search benchmark's quick run works end to end, so the benchmark never rots. Speed is
+measured by the benchmark itself, never asserted here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from archivist.document import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def test_the_corpus_is_recombined_from_real_material(shared: Path) -> None:
+    from corpus import RARE_WORD, documents, load_material
+
+    material = load_material(shared)
+    assert len(material.sentences) > 1000 and len(material.persons) > 100
+    records = list(documents(300, material, seed=7))
+    assert records == list(documents(300, material, seed=7))  # the same seed, the same corpus
+    assert all(isinstance(r, Document) and r.text.startswith(r.title) for r in records)
+    lengths = sorted(len(r.text) for r in records)
+    assert 2000 < lengths[len(lengths) // 2] < 4000 and lengths[-1] > 2 * lengths[len(lengths) // 2]
+    assert any(b.kind == "turn" and b.speaker for r in records for b in r.blocks)
+    assert any(a.kind == "ocr" for r in records for a in r.annotations)
+    assert any(m.authority_id for r in records for m in r.mentions)
+    assert RARE_WORD in records[7].text
+    for record in records[:20]:
+        for block in record.blocks:
+            assert record.text[block.start : block.end].strip()
+
+
+def test_quick_benchmark_runs_every_engine_on_the_same_rows(shared: Path, tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "search_bench.py"), "--quick", "--work", str(tmp_path)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    table = run.stdout
+    for line in ("archivist (store + index)", "raw tantivy (index only)", "FTS5 bare INSERT", "targets"):
+        assert line in table
+    result = json.loads((tmp_path / "results.json").read_text())
+    assert result["docs"] == 10_000
+    assert result["raw"]["count"] == 10_000
+    queries = result["queries"]
+    assert set(queries) == {"common word", "rare word", "phrase", "boolean", "prefix", "person filter",
+                            "speaker filter", "year range"}
+    # Where the engines mean the same thing, they find the same records.
+    for name in ("common word", "rare word", "phrase", "boolean"):
+        totals = {engine: cell["total"] for engine, cell in queries[name].items()}
+        assert len(set(totals.values())) == 1, (name, totals)
+    assert queries["rare word"]["archivist"]["total"] == 1
+    for row in queries.values():
+        for cell in row.values():
+            assert cell["p50_ms"] > 0 and cell["p95_ms"] >= cell["p50_ms"]
+    assert result["archivist"]["peak_rss_mb"] > 0
