@@ -22,6 +22,8 @@ __all__ = ["MAX_MARKS", "Expander", "find_marks", "query_patterns"]
 #: Marks on one page; a query for "the" should not bury the text in yellow.
 MAX_MARKS = 2000
 
+_JOIN = re.compile(r"^[^\w\n]{1,3}$")
+
 #: Expands a parsed query with the other spellings of the persons it names (the search index
 #: knows them); the reader works without one.
 Expander = Callable[[Node], Node]
@@ -117,8 +119,10 @@ def find_marks(document: Document, pattern: re.Pattern[str] | None) -> list[tupl
         for a, b in _spans(pattern, reading.text, reading.to_reading(start)):
             spans.add((reading.to_printed(a), reading.to_printed(b, end=True)))
     merged: list[tuple[int, int]] = []
+    text = document.text
     for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
+        # Words of the query side by side are one mark: "Kim Il Sung", not three.
+        if merged and (a <= merged[-1][1] or _JOIN.match(text[merged[-1][1]:a])):
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
             merged.append((a, b))

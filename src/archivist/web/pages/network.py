@@ -129,15 +129,18 @@ def label_of(name: str) -> str:
     return f"{words[0]} {words[-1]}"
 
 
-def _spread(points: list[tuple[float, float]], labels: list[str], anchors: list[str], passes: int = 60) -> list[tuple[float, float]]:
+def _spread(
+    points: list[tuple[float, float]], labels: list[str], anchors: list[str], radii: list[float], passes: int = 80
+) -> list[tuple[float, float]]:
     """Push apart nodes whose labels would overlap, mostly up and down, a little at a time."""
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
 
     def box(i: int) -> tuple[float, float, float, float]:
-        width = len(labels[i]) * _CHAR + 14
-        left = xs[i] - 8 if anchors[i] == "start" else xs[i] - width + 8
-        return left, ys[i] - _LINE / 2, left + width, ys[i] + _LINE / 2
+        # The circle and its label, as one box.
+        width = len(labels[i]) * _CHAR + radii[i] + 4
+        left = xs[i] - radii[i] if anchors[i] == "start" else xs[i] - width
+        return left, ys[i] - _LINE / 2, left + width + radii[i], ys[i] + _LINE / 2
 
     for _ in range(passes):
         moved = False
@@ -200,8 +203,9 @@ def build_network(store: Store, record_ids: list[str], *, centre: str | None = N
     points = _fit(layout(len(ranked), strongest))
     labels = [label_of(names[person]) for person in ranked]
     anchors = ["end" if x < WIDTH / 2 else "start" for x, _ in points]
-    points = _spread(points, labels, anchors)
     peak = max(records.values(), default=1)
+    radii = [round(4 + 10 * math.sqrt(records[person] / peak), 1) for person in ranked]
+    points = _spread(points, labels, anchors, radii)
     nodes = [
         Node(
             id=person,
@@ -211,11 +215,11 @@ def build_network(store: Store, record_ids: list[str], *, centre: str | None = N
             href=person_href(person),
             x=round(x, 1),
             y=round(y, 1),
-            r=round(4 + 10 * math.sqrt(records[person] / peak), 1),
+            r=radius,
             anchor=anchor,
             centre=person == centre,
         )
-        for person, label, anchor, (x, y) in zip(ranked, labels, anchors, points)
+        for person, label, anchor, radius, (x, y) in zip(ranked, labels, anchors, radii, points)
     ]
     heaviest = max(strongest.values(), default=1)
     edges = [
