@@ -107,6 +107,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Token that writes through the JSON API (POST /api/documents) must give as "
         "`Authorization: Bearer <token>`. Empty, the default, disables writes.",
     ),
+    Setting(
+        "index_dir",
+        "",
+        "Folder of the search index. Empty, the default: beside a SQLite database "
+        "(archive.db.index), or for a server store a folder of its own under ~/.cache/archivist.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -19,6 +19,7 @@ facet counts for narrowing.
 from __future__ import annotations
 
 import abc
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -204,12 +205,26 @@ def check_page(sort: str, offset: int, limit: int, selected: Mapping[str, Sequen
 
 
 def index_folder(store: Store) -> Path | None:
-    """Where the index of `store` lives: a folder beside its SQLite file (`archive.db` ->
-    `archive.db.index/`); None for a store with no folder of its own (in memory)."""
+    """Where the index of `store` lives: the `index_dir` setting if set; else a folder beside
+    its SQLite file (`archive.db` -> `archive.db.index/`), or for a server store a folder of its
+    own under `~/.cache/archivist/index/`; None for a store in memory."""
+    from archivist.settings import Settings
+
+    configured = str(Settings().get("index_dir"))
+    if configured:
+        return Path(configured)
     path = getattr(store, "path", None)
-    if not isinstance(path, str) or path == ":memory:" or path.startswith("file:"):
-        return None
-    return Path(path).with_name(Path(path).name + ".index")
+    if isinstance(path, str):
+        if path == ":memory:" or path.startswith("file:"):
+            return None
+        return Path(path).with_name(Path(path).name + ".index")
+    url = getattr(store, "url", None)
+    if isinstance(url, str):
+        # One index per server database, derived from it like any other: it catches up with
+        # the store's change feed wherever it runs.
+        key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+        return Path.home() / ".cache" / "archivist" / "index" / key
+    return None
 
 
 def open_index(store: Store, *, catch_up: bool = True) -> SearchIndex:
@@ -217,7 +232,8 @@ def open_index(store: Store, *, catch_up: bool = True) -> SearchIndex:
     folder = index_folder(store)
     if folder is None:
         raise ArchivistError(
-            f"the store {store!r} has no folder to keep a search index in; use a SQLite file such as archive.db"
+            f"the store {store!r} has no folder to keep a search index in; give one with the index_dir "
+            "setting (ARCHIVIST_INDEX_DIR), or use a SQLite file such as archive.db"
         )
     from archivist.search.tantivy_index import TantivyIndex
 
