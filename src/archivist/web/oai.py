@@ -28,6 +28,7 @@ import base64
 import binascii
 import json
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -106,8 +107,8 @@ def sets_of(document: Document) -> list[tuple[str, str]]:
     return found
 
 
-def _in_set(document: Document, spec: str) -> bool:
-    return any(leaf == spec or leaf.startswith(spec + ":") for leaf, _ in sets_of(document))
+def _in_set(leaves: list[tuple[str, str]], spec: str) -> bool:
+    return any(leaf == spec or leaf.startswith(spec + ":") for leaf, _ in leaves)
 
 
 def _datestamp(changed_at: str | None) -> str:
@@ -171,6 +172,23 @@ class Repository:
         self.store = store
         self.page_size = max(1, int(page_size if page_size is not None else settings.oai_page_size))
         self.admin_email = admin_email if admin_email is not None else str(settings.oai_admin_email)
+        # Each record's sets, kept up to date from the store's change feed, so a list by set
+        # or a list of headers reads no record it does not give.
+        self._sets: dict[str, list[tuple[str, str]]] = {}
+        self._watermark = 0
+        self._lock = threading.Lock()
+
+    def sets(self) -> dict[str, list[tuple[str, str]]]:
+        """(setSpec, setName) of each record's leaf sets, by record id."""
+        with self._lock:
+            while self.store.last_change() > self._watermark:
+                changes = self.store.changes(after=self._watermark, limit=1000)
+                if not changes:
+                    break
+                for change in changes:
+                    self._sets[change.document.id] = sets_of(change.document)
+                self._watermark = changes[-1].seq
+            return self._sets
 
     # -- the response envelope ---------------------------------------------------------------
 
@@ -251,8 +269,8 @@ class Repository:
         if "resumptionToken" in values:
             raise OAIError("badResumptionToken", "ListSets comes in one page; it gives no resumption tokens")
         found: dict[str, str] = {"archive": "By digital archive", "collection": "By collection"}
-        for stamp in self._walk(None, None, ""):
-            for spec, name in sets_of(self.store.get(stamp.id)):
+        for leaves in self.sets().values():
+            for spec, name in leaves:
                 found.setdefault(spec, name)
         listed = self._sub(root, "ListSets")
         for spec, name in sorted(found.items()):
@@ -289,27 +307,27 @@ class Repository:
                 if since > until:
                     raise OAIError("badArgument", f"from={values['from']} is later than until={values['until']}")
             query = _Query(verb, prefix, since, until, values.get("set"))
-        page: list[Document] = []
+        page: list[Stamp] = []
         last = query.after
         more = False
+        sets = self.sets()
         for stamp in self._walk(query.since, query.until, query.after):
-            document = self.store.get(stamp.id)
-            if query.set and not _in_set(document, query.set):
+            if query.set and not _in_set(sets.get(stamp.id, []), query.set):
                 last = stamp.id
                 continue
             if len(page) == self.page_size:
                 more = True
                 break
-            page.append(document)
+            page.append(stamp)
             last = stamp.id
         if not page and query.cursor == 0:
             raise OAIError("noRecordsMatch", "no record matches these arguments")
         listed = self._sub(root, verb)
-        for document in page:
+        for stamp in page:
             if verb == "ListIdentifiers":
-                self._header(listed, document)
+                self._header(listed, stamp.id, stamp.changed_at)
             else:
-                self._record(listed, document, query.prefix)
+                self._record(listed, self.store.get(stamp.id), query.prefix)
         if more:
             following = _Query(verb, query.prefix, query.since, query.until, query.set, last, query.cursor + len(page))
             self._sub(listed, "resumptionToken", following.token(), cursor=str(query.cursor))
@@ -340,16 +358,16 @@ class Repository:
         except NotFoundError:
             raise OAIError("idDoesNotExist", f"no record {identifier!r}") from None
 
-    def _header(self, parent: etree._Element, document: Document) -> None:
+    def _header(self, parent: etree._Element, record_id: str, changed_at: str | None, leaves: list[tuple[str, str]] | None = None) -> None:
         header = self._sub(parent, "header")
-        self._sub(header, "identifier", IDENTIFIER_PREFIX + document.id)
-        self._sub(header, "datestamp", _datestamp(self.store.changed_at(document.id)))
-        for spec, _ in sets_of(document):
+        self._sub(header, "identifier", IDENTIFIER_PREFIX + record_id)
+        self._sub(header, "datestamp", _datestamp(changed_at))
+        for spec, _ in leaves if leaves is not None else self.sets().get(record_id, []):
             self._sub(header, "setSpec", spec)
 
     def _record(self, parent: etree._Element, document: Document, prefix: str) -> None:
         record = self._sub(parent, "record")
-        self._header(record, document)
+        self._header(record, document.id, self.store.changed_at(document.id), sets_of(document))
         metadata = self._sub(record, "metadata")
         if prefix == "tei":
             metadata.append(tei.element(document))
