@@ -239,8 +239,31 @@ def test_tei_export_of_every_record_is_valid_tei_all(shared: Path, documents: li
         files.append(path)
     corpus = tmp_path / "corpus.xml"
     corpus.write_bytes(render_many("tei", documents))
-    result = jing(shared, [*files, corpus])
+    # What XML cannot hold (a scanned page's form feed, a stray control byte) still exports.
+    damaged = tmp_path / "damaged.xml"
+    damaged.write_bytes(tei.render(_damaged_record()))
+    result = jing(shared, [*files, corpus, damaged])
     assert result.returncode == 0, result.stdout[:3000]
+
+
+def _damaged_record() -> Document:
+    from archivist import pipeline
+    from archivist.sources import read_bytes
+
+    text = (
+        "March 1, 1956\n\nA Report\n\nCitation:\n\n\"A Report\", March 1, 1956, Wilson Center Digital Archive, "
+        "AVPRF F. 0102, Op. 12, Delo 3. https://digitalarchive.wilsoncenter.org/document/1\n\nOriginal Language:\n\n"
+        "Russian\n\nContents:\n\nTranslation - English\n\nThe first page.\x0c\n\nThe second\x07 page.\n"
+    )
+    return pipeline.run(read_bytes("damaged.txt", text.encode("utf-8")))
+
+
+def test_what_xml_cannot_hold_is_read_as_a_space() -> None:
+    document = _damaged_record()
+    assert "\x0c" in document.text
+    root = etree.fromstring(tei.render(document))
+    assert "The second  page." in "".join(root.itertext())
+    etree.fromstring(dublin_core.render(document))
 
 
 def test_tei_export_elements(by_id: dict[str, Document]) -> None:

@@ -13,6 +13,7 @@ from lxml import etree
 
 from archivist.document import Document
 from archivist.export.reference import Reference, language_code
+from archivist.export.tei import xml_text
 
 __all__ = ["DC", "OAI_DC", "SCHEMA_LOCATION", "element", "fields", "media_type", "render", "suffix"]
 
@@ -60,7 +61,7 @@ def element(document: Document) -> etree._Element:
     root = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     for name, value in fields(document):
-        etree.SubElement(root, f"{{{DC}}}{name}").text = value
+        etree.SubElement(root, f"{{{DC}}}{name}").text = xml_text(value)
     return root
 
 

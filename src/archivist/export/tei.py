@@ -35,7 +35,7 @@ from lxml import etree
 from archivist.document import Annotation, Block, Document
 from archivist.export.reference import Reference, language_code
 
-__all__ = ["APPLICATION", "TEI", "XML", "element", "media_type", "person_ids", "render", "suffix", "xml_id"]
+__all__ = ["APPLICATION", "TEI", "XML", "element", "media_type", "person_ids", "render", "suffix", "xml_id", "xml_text"]
 
 media_type = "application/tei+xml"
 suffix = ".xml"
@@ -53,6 +53,14 @@ TAXONOMIES = {
 }
 
 _PLAIN_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+#: Characters XML 1.0 cannot hold (a form feed from a scanned page, a stray control byte).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` with what XML cannot hold read as a space: the record's text never changes, its
+    TEI copy drops only what no XML file can carry."""
+    return _NOT_XML.sub(" ", text)
 
 
 def _t(name: str) -> str:
@@ -62,9 +70,9 @@ def _t(name: str) -> str:
 def _sub(parent: etree._Element, name: str, text: str | None = None, **attributes: str) -> etree._Element:
     child = etree.SubElement(parent, _t(name))
     for key, value in attributes.items():
-        child.set(f"{{{XML}}}{key[4:]}" if key.startswith("xml_") else key, value)
+        child.set(f"{{{XML}}}{key[4:]}" if key.startswith("xml_") else key, xml_text(value))
     if text is not None:
-        child.text = text
+        child.text = xml_text(text)
     return child
 
 
@@ -204,6 +212,7 @@ class _Writer:
     def _append(parent: etree._Element, text: str) -> None:
         if not text:
             return
+        text = xml_text(text)
         if len(parent):
             last = parent[-1]
             last.tail = (last.tail or "") + text
@@ -285,7 +294,7 @@ class _Writer:
         footnote = self.document.footnotes[index]
         identifier = f"{self.prefix}-fn{index + 1}"
         note = _sub(parent, "note", n=footnote.number, place="foot", xml_id=identifier)
-        note.text = _clean(footnote.text)
+        note.text = xml_text(_clean(footnote.text))
         return note
 
 
@@ -584,7 +593,7 @@ def element(document: Document) -> etree._Element:
     div = _sub(body, "div", type="document", n=document.id)
     writer = _Writer(document, ids)
     head = _sub(div, "head")
-    head.text = Reference.of(document).title
+    head.text = xml_text(Reference.of(document).title)
     _body(document, div, writer, ids)
     if len(div) == 1:
         _sub(div, "p")
