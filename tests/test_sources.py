@@ -196,3 +196,20 @@ def test_not_an_export_and_truncated_exports_are_named(shared):
     header_only = seed[: seed.index(b"Summary:")]
     with pytest.raises(TruncatedRecordError, match="no body"):
         read_bytes("header.txt", header_only)
+
+
+def test_contents_listing_a_scan_and_a_transcript_beside_the_translation():
+    data = _export(
+        title="Telegram from Pyongyang",
+        date="March 2, 1956",
+        citation_label="Citation:",
+        citation='"Telegram from Pyongyang", March 2, 1956, Wilson Center Digital Archive, AVPRF f. 0102, op. 12, '
+        "d. 5. Translated by Gary Goldberg. https://digitalarchive.wilsoncenter.org/document/114000",
+        contents_label="Contents:",
+        contents="Original Scan\nTranscript - Russian",
+        translation="Translation - English",
+        body="The ambassador reported on the harvest.",
+    )
+    d = pipeline.run(read_bytes("scan.txt", data))
+    assert (d.contents_type, d.contents_language) == ("Translation", "English")
+    assert d.text[d.body_start:] == "The ambassador reported on the harvest."

@@ -229,10 +229,16 @@ def scan(lines: list[Line]) -> Layout:
             continue
         if pending is not None:
             if pending == "contents":
-                match = _CONTENTS_RE.match(paragraph.content)
-                if match and len(paragraph.lines) == 1:
-                    sections["contents"] = (paragraph.content, paragraph.start, paragraph.end)
-                    body_start = _after(paragraphs, index)
+                # The list of what the record holds: "Translation - English", maybe "Original
+                # Scan" and "Transcript - Russian" beside it, on lines or paragraphs of their own.
+                entries: list[Line] = []
+                while index < len(paragraphs) and all(_is_contents_entry(line.content) for line in paragraphs[index].lines):
+                    entries.extend(paragraphs[index].lines)
+                    index += 1
+                if entries:
+                    chosen = _chosen_contents([line.content for line in entries])
+                    sections["contents"] = (chosen, entries[0].cstart, entries[-1].cend)
+                    body_start = paragraphs[index].start if index < len(paragraphs) else None
                 else:
                     sections["contents"] = ("", paragraph.start, paragraph.start)
                     body_start = paragraph.start
@@ -248,6 +254,19 @@ def scan(lines: list[Line]) -> Layout:
         body_start = paragraph.start
         break
     return Layout(preamble, sections, labels_found, body_start)
+
+
+def _is_contents_entry(content: str) -> bool:
+    return bool(_CONTENTS_RE.match(content)) or content.lower() in ("original scan", "original", "scan")
+
+
+def _chosen_contents(entries: list[str]) -> str:
+    """The entry this text is: a translation first, else a transcript, else the first."""
+    for kind in ("translation", "transcript"):
+        for entry in entries:
+            if entry.lower().startswith(kind):
+                return entry
+    return entries[0]
 
 
 def _after(paragraphs: list[Paragraph], index: int) -> int | None:
