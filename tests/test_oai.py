@@ -200,6 +200,8 @@ def test_error_codes(base_url: str, sickle: Sickle) -> None:
     assert _error(base_url, verb="ListIdentifiers", metadataPrefix="oai_dc", set="archive:nowhere") == "noRecordsMatch"
     assert _error(base_url, verb="ListRecords", resumptionToken="not-a-token") == "badResumptionToken"
     assert _error(base_url, verb="ListRecords", resumptionToken="x", metadataPrefix="oai_dc") == "badArgument"
+    assert _error(base_url, verb="GetRecord", identifier=IDENTIFIER_PREFIX + "a\x01b", metadataPrefix="oai_dc") == "idDoesNotExist"
+    assert _error(base_url, verb="Get\x02Record") == "badVerb"
     repeated = httpx.get(f"{base_url}?verb=Identify&verb=Identify", timeout=30)
     assert b'code="badVerb"' in repeated.content
     # sickle raises the protocol's errors as its exceptions.

@@ -43,6 +43,7 @@ from lxml import etree
 from archivist.document import Document
 from archivist.errors import NotFoundError
 from archivist.export import dublin_core, tei
+from archivist.export.tei import xml_text
 from archivist.export.reference import Reference
 from archivist.settings import Settings
 from archivist.store.base import Stamp, Store
@@ -203,11 +204,12 @@ class Repository:
         try:
             verb, values = self._check(arguments)
             for name, value in values.items():
-                request.set(name, value)
+                # A harvester's arguments are echoed back: what XML cannot hold is dropped.
+                request.set(name, xml_text(value))
             request.set("verb", verb)
             getattr(self, f"_{verb}")(root, values, base_url)
         except OAIError as error:
-            etree.SubElement(root, f"{{{OAI}}}error", code=error.code).text = error.message
+            etree.SubElement(root, f"{{{OAI}}}error", code=error.code).text = xml_text(error.message)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
     def _check(self, arguments: Mapping[str, list[str]]) -> tuple[str, dict[str, str]]:
