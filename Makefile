@@ -27,9 +27,11 @@ run: $(INSTALLED)
 
 # jing validates the TEI exports against TEI-all (libxml2 cannot compile that schema in time).
 # The store and search tests also run on a throwaway PostgreSQL 15 cluster (pg_trgm and
-# unaccent are part of it).
+# unaccent are part of it). The reading room's browser tests drive Debian's chromium; Playwright
+# never downloads a browser of its own.
 test: $(INSTALLED_TEST)
 	command -v jing >/dev/null || (apt-get update && apt-get install -y --no-install-recommends jing)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
 	command -v $(POSTGRES_BIN)/initdb >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-15 postgresql-contrib)
 	$(BIN)/python -m pytest -q
 

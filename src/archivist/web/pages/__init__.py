@@ -13,6 +13,7 @@ The parts, by what they produce: `text.py` the reader's text with its annotation
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from pathlib import Path
 from urllib.parse import quote
@@ -50,6 +51,8 @@ def page_templates() -> Jinja2Blocks:
     )
     # An id in a path is quoted whole: Jinja's urlencode keeps "/", which would split it.
     environment.filters["segment"] = lambda value: quote(str(value), safe=":")
+    # A stable id for any value (a facet's), so htmx can keep focus on it across a swap.
+    environment.filters["anchor"] = lambda value: "v" + hashlib.sha1(str(value).encode("utf-8")).hexdigest()[:12]
     return Jinja2Blocks(env=environment)
 
 
