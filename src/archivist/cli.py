@@ -460,27 +460,114 @@ def person(person_id: str, db: str, as_json: bool) -> None:
         out.print(_text(f"Speaks in {len(page.turns)} turns, e.g. “{page.turns[0].excerpt[:120]}”"))
 
 
-@cli.command(epilog=_example("archivist enrich --db archive.db"))
+@cli.command(
+    epilog=_example(
+        "archivist enrich --db archive.db",
+        "archivist enrich --db postgresql://archivist@db.example.org/archive --workers 4",
+        "archivist enrich --db postgresql://archivist@db/archive --scheduler tcp://10.0.0.5:8786",
+    )
+)
 @_db_option
-def enrich(db: str) -> None:
-    """Run the pipeline again over every stored record, from its original bytes, then link
+@click.option(
+    "--workers", type=click.IntRange(min=0), default=0, show_default=True,
+    help="Worker processes of a local Dask cluster on 127.0.0.1; 0 enriches in this process.",
+)
+@click.option(
+    "--scheduler", metavar="ADDRESS", default=None,
+    help="The scheduler of an existing Dask cluster (tcp://host:8786) instead of a local one; "
+    "its workers must reach the database, so give a PostgreSQL URL.",
+)
+@click.option("--partition-size", type=click.IntRange(min=1), default=None, help="Records per task (by default, enough for 8 tasks a worker, at most 250).")
+@click.option("--force", is_flag=True, help="Enrich records this same pipeline has enriched already, too.")
+def enrich(db: str, workers: int, scheduler: str | None, partition_size: int | None, force: bool) -> None:
+    """Run the pipeline again over the stored records, from their original bytes, then link
     the records' person mentions with the evidence of their whole collection. Use it after
-    upgrading archivist or loading another authority file."""
-    from archivist.people import relink
-    from archivist.sources import read_bytes
+    upgrading archivist or loading another authority file.
 
-    with _open_existing(db) as store:
-        ids = list(store.ids())
-        with Progress(TextColumn("[bold]enrich"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True)) as progress:
-            task = progress.add_task("enrich", total=len(ids))
-            for record_id in ids:
-                stored = store.get(record_id)
-                document = pipeline.run(read_bytes(stored.source.path, stored.source.original))
-                document.id = stored.id
-                store.save(document)
-                progress.update(task, advance=1)
-        changed = relink(store)
-    click.echo(f"enriched {len(ids):,} records of {db}; {changed:,} linked again with their collection's evidence")
+    Records already enriched by this same pipeline (code, authority, glossary and settings) are
+    skipped, so a run that was stopped is finished by running it again. A record a stage fails
+    on is listed with the reason, and the others go on; the command then exits with status 1.
+    """
+    from archivist.enrichment import enrich as run
+
+    _open_existing(db).close()
+    progress = Progress(
+        TextColumn("[bold]enrich"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} partitions"),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("{task.fields[errors]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    )
+    state = {"documents": 0, "errors": 0, "started": 0.0}
+    task = progress.add_task("enrich", total=None, rate="", errors="")
+
+    def on_start(records: int, partitions: int, skipped: int) -> None:
+        import time
+
+        state["started"] = time.perf_counter()
+        progress.update(task, total=partitions, errors=f"{skipped:,} already enriched" if skipped else "")
+
+    def on_partition(result: Any) -> None:
+        import time
+
+        state["documents"] += result.records
+        state["errors"] += len(result.failures)
+        elapsed = max(time.perf_counter() - state["started"], 1e-6)
+        progress.update(
+            task, advance=1, rate=f"{state['documents'] / elapsed:,.1f} docs/s", errors=f"{state['errors']:,} errors"
+        )
+
+    with progress:
+        report = run(
+            db, workers=workers, scheduler=scheduler, partition_size=partition_size, force=force,
+            on_start=on_start, on_partition=on_partition,
+        )
+    if report.failures:
+        table = Table(title="Failed", title_justify="left")
+        table.add_column("record", overflow="fold")
+        table.add_column("reason", overflow="fold")
+        for failure in report.failures:
+            table.add_row(_text(failure.id), _text(failure.reason))
+        Console(highlight=False).print(table)
+    click.echo(f"{report.summary()} in {db}")
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@cli.command(
+    epilog=_example(
+        "archivist migrate --from archive.db --to postgresql://archivist@db.example.org/archive",
+        "archivist migrate --from archive.db --to 'postgresql:///archive?host=/var/run/postgresql' --check",
+    )
+)
+@click.option("--from", "source", required=True, metavar="PATH_OR_URL", help="The store to copy: a SQLite file or a PostgreSQL URL.")
+@click.option("--to", "target", required=True, metavar="URL_OR_PATH", help="The store to copy into (created if missing).")
+@click.option("--check", is_flag=True, help="Afterwards, compare every record of both stores, JSON, bytes, times and history.")
+def migrate(source: str, target: str, check: bool) -> None:
+    """Copy every record of one store into another, exactly: each record's JSON, its original
+    bytes, when it was added and changed, and its history with the earlier versions' bytes.
+    A copy that was stopped is finished by running it again. The target's search index then
+    takes in what was copied."""
+    from archivist.search import catch_up
+    from archivist.store.migration import copy_store, differences
+
+    with _open_existing(source) as origin, open_store(target) as destination:
+        total = origin.count()
+        with Progress(
+            TextColumn("[bold]migrate"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=Console(stderr=True),
+        ) as progress:
+            task = progress.add_task("migrate", total=total)
+            report = copy_store(origin, destination, on_record=lambda id, action: progress.update(task, advance=1))
+        catch_up(destination)
+        found = differences(origin, destination) if check else []
+    click.echo(f"{report.summary()} from {source} into {target}")
+    if found:
+        raise ArchivistError("the copy differs from the original: " + "; ".join(found))
+    if check:
+        click.echo("checked: every record is the same in both stores")
 
 
 def _records(store: Store, ids: tuple[str, ...], query: str | None, limit: int | None) -> Iterator[Document]:
