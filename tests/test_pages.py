@@ -254,7 +254,7 @@ def test_date_meanings_are_spelled_out() -> None:
 def test_facets_narrow_and_chips_remove(client: TestClient) -> None:
     page = ok(client, "/search?q=Korea")
     total = int(re.search(r"<strong>([\d,]+)</strong> records? match", page).group(1).replace(",", ""))
-    facet = re.search(r'<h3 id="facet-lang">.*?<a href="([^"]+)"><span class="facet-value">([^<]+)</span> <span class="count"[^>]*>(\d+)</span>', page, re.S)
+    facet = re.search(r'<h3 id="facet-lang">.*?<a id="facet-v[0-9a-f]+" href="([^"]+)"><span class="facet-value">([^<]+)</span> <span class="count"[^>]*>(\d+)</span>', page, re.S)
     assert facet
     href, value, count = html.unescape(facet.group(1)), facet.group(2), int(facet.group(3))
     narrowed = ok(client, href)
@@ -273,7 +273,7 @@ def test_sort_paging_and_fragments(client: TestClient) -> None:
     assert len(dates) == 20
     assert '<a href="/search?sort=date&amp;offset=20" rel="next">' in by_date
     second = ok(client, "/search?sort=date&offset=20")
-    assert '<ol class="hits" start="21">' in second
+    assert re.search(r'<ol class="hits"[^>]* start="21">', second)
     fragment = client.get("/search?q=Korea", headers={"HX-Request": "true", "HX-Target": "search-results"})
     assert fragment.status_code == 200
     assert fragment.text.lstrip().startswith('<div id="search-results"') and "<html" not in fragment.text

@@ -13,6 +13,7 @@ Every piece of text from the record goes through `escape`; markup is only ever w
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -171,13 +172,16 @@ def _spans(document: Document, marks: list[tuple[int, int]], notes_with_refs: di
     return spans
 
 
+def _order(span: _Span) -> tuple[int, int, int]:
+    return span.start, -span.end, span.rank
+
+
 def _tree(spans: list[_Span], start: int, end: int) -> list[_Node]:
     """The spans inside start..end as a tree; a span crossing an outer one's edge, or a link
-    inside a link, is left out."""
-    inside = sorted(
-        (s for s in spans if start <= s.start and s.end <= end and s.start < s.end),
-        key=lambda s: (s.start, -s.end, s.rank),
-    )
+    inside a link, is left out. `spans` are sorted by `_order`."""
+    first = bisect_left(spans, start, key=lambda s: s.start)
+    last = bisect_left(spans, end, key=lambda s: s.start)
+    inside = [s for s in spans[first:last] if s.end <= end and s.start < s.end]
     roots: list[_Node] = []
     stack: list[_Node] = []
     for span in inside:
@@ -212,8 +216,10 @@ def _draw(text: str, nodes: list[_Node], start: int, end: int) -> str:
     return "".join(out)
 
 
-def _html(text: str, spans: list[_Span], start: int, end: int, extra: list[_Span] = ()) -> Markup:  # type: ignore[assignment]
-    return Markup(_draw(text, _tree([*spans, *extra], start, end), start, end))
+def _html(text: str, spans: list[_Span], start: int, end: int, extra: list[_Span] | None = None) -> Markup:
+    if extra:
+        spans = sorted([*spans[bisect_left(spans, start, key=lambda s: s.start):bisect_left(spans, end, key=lambda s: s.start)], *extra], key=_order)
+    return Markup(_draw(text, _tree(spans, start, end), start, end))
 
 
 def _blocks(document: Document) -> list[Block]:
@@ -254,7 +260,7 @@ def reader_text(document: Document, marks: list[tuple[int, int]] | None = None) 
     marks = marks or []
     body = document.body_start or 0
     notes_with_refs = {n.number: n.ref_start or 0 for n in document.footnotes}
-    spans = _spans(document, marks, notes_with_refs)
+    spans = sorted(_spans(document, marks, notes_with_refs), key=_order)
     blocks = _blocks(document)
     participants = {p.name: p for p in document.participants}
     voices = _voices(document.participants, blocks)
