@@ -120,13 +120,18 @@ def layout(count: int, edges: dict[tuple[int, int], float], iterations: int = _I
     return list(zip(xs, ys))
 
 
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
 def label_of(name: str) -> str:
     """A short label for a long name: given name and surname without the patronymic
-    ("Nikita Sergeyevich Khrushchev" -> "Nikita Khrushchev"); the full name is in the tooltip."""
-    words = name.split()
-    if len(name) <= _LABEL_LIMIT or len(words) < 3:
-        return name
-    return f"{words[0]} {words[-1]}"
+    ("Nikita Sergeyevich Khrushchev" -> "Nikita Khrushchev"), a suffix kept ("Herbert Hoover
+    Jr."), life dates dropped; the full name is in the tooltip."""
+    words = [w for w in name.split() if not any(c.isdigit() for c in w)] or name.split()
+    if len(" ".join(words)) <= _LABEL_LIMIT or len(words) < 3:
+        return " ".join(words)
+    suffix = [words.pop()] if words[-1].lower() in _SUFFIXES and len(words) > 2 else []
+    return " ".join([words[0], words[-1], *suffix])
 
 
 def _spread(
@@ -166,6 +171,25 @@ def _spread(
     return [(x, min(max(y, _MARGIN_Y / 2), HEIGHT - _MARGIN_Y / 2)) for x, y in zip(xs, ys)]
 
 
+def _even_out(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The same picture with its distances from the middle evened out: a dense core and a few
+    far-flung nodes would otherwise leave the core too small to read. Each node keeps its
+    direction and its rank by distance; the ranks are spread evenly over a disc."""
+    count = len(points)
+    if count < 3:
+        return points
+    middle_x = sum(p[0] for p in points) / count
+    middle_y = sum(p[1] for p in points) / count
+    ranked = sorted(range(count), key=lambda i: math.hypot(points[i][0] - middle_x, points[i][1] - middle_y))
+    evened = list(points)
+    for rank, i in enumerate(ranked):
+        x, y = points[i][0] - middle_x, points[i][1] - middle_y
+        distance = math.hypot(x, y) or 1e-9
+        radius = 0.5 * math.sqrt((rank + 0.5) / count)
+        evened[i] = (0.5 + x / distance * radius, 0.5 + y / distance * radius)
+    return evened
+
+
 def _fit(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     if not points:
         return []
@@ -200,7 +224,16 @@ def build_network(store: Store, record_ids: list[str], *, centre: str | None = N
         kept = sorted(place[p] for p in persons if p in place)
         weights.update(combinations(kept, 2))
     strongest = dict(weights.most_common(MAX_EDGES))
-    points = _fit(layout(len(ranked), strongest))
+    # Everyone keeps their strongest line: a person seen only with a few others is not drawn
+    # alone just because busier pairs took the places.
+    joined = {i for pair in strongest for i in pair}
+    for pair, weight in weights.most_common():
+        if len(joined) == len(ranked):
+            break
+        if pair[0] not in joined or pair[1] not in joined:
+            strongest[pair] = weight
+            joined.update(pair)
+    points = _fit(_even_out(layout(len(ranked), strongest)))
     labels = [label_of(names[person]) for person in ranked]
     anchors = ["end" if x < WIDTH / 2 else "start" for x, _ in points]
     peak = max(records.values(), default=1)
