@@ -558,18 +558,19 @@ def test_the_store_keeps_working_without_its_index_folder(built: Path, tmp_path:
 
 
 def test_a_server_store_is_searched_through_its_change_feed(postgres_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.delenv("ARCHIVIST_INDEX_DIR", raising=False)
+    monkeypatch.setenv("ARCHIVIST_INDEX_DIR", str(tmp_path / "index"))
     with open_store(postgres_database) as store:
         for document in RECORDS:
             store.add(document)
-        folder = index_folder(store)
-        assert folder is not None and folder.is_relative_to(tmp_path / ".cache" / "archivist" / "index")
+        assert index_folder(store) == tmp_path / "index"
         with open_index(store) as opened:
             assert set(ids(opened, "speaker:Mikoyan Korea")) == {"talk", "mikoyan-only"}
         store.add(record("late", [(None, "A late record on Korea.")]))
         assert catch_up(store) == 1
-        monkeypatch.setenv("ARCHIVIST_INDEX_DIR", str(tmp_path / "elsewhere"))
-        assert index_folder(store) == tmp_path / "elsewhere"
-        with open_index(store) as elsewhere:
-            assert elsewhere.count() == len(RECORDS) + 1
+        with open_index(store) as opened:
+            assert opened.count() == len(RECORDS) + 1
+            assert "late" in ids(opened, "Korea")
+        # Without the setting, a server store's index has a folder of its own in the user's cache.
+        monkeypatch.delenv("ARCHIVIST_INDEX_DIR")
+        monkeypatch.setenv("HOME", str(tmp_path))
+        assert index_folder(store).is_relative_to(tmp_path / ".cache" / "archivist" / "index")

@@ -13,18 +13,21 @@ in the index folder, rebuilt when the authority changes; a search opens it in mi
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from archivist.errors import ArchivistError
 from archivist.query import And, Node, Not, Or, Phrase, Term, Variants
 
 __all__ = ["Person", "Spellings", "authority_fingerprint", "expand"]
@@ -49,9 +52,35 @@ class Person:
 
 
 def authority_fingerprint() -> str:
-    """Changes whenever the packaged authority file does, so a stale table gets rebuilt."""
-    data = (resources.files("archivist") / "data" / "people.jsonl.gz").read_bytes()
-    return f"{_FORMAT}:{hashlib.sha256(data).hexdigest()[:16]}"
+    """Changes whenever an authority file does (the packaged one, or one the `authority`
+    setting adds), so a stale table gets rebuilt."""
+    digest = hashlib.sha256((resources.files("archivist") / "data" / "people.jsonl.gz").read_bytes())
+    for path in _extra_files():
+        try:
+            stat = path.stat()
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        except OSError:
+            digest.update(f"{path}:missing".encode())
+    return f"{_FORMAT}:{digest.hexdigest()[:16]}"
+
+
+def _extra_files() -> list[Path]:
+    from archivist.settings import Settings
+
+    configured = str(Settings().get("authority") or "")
+    return [Path(p) for p in configured.split(os.pathsep) if p]
+
+
+def _records() -> Iterator[dict[str, Any]]:
+    """Every person record of the authority files, one at a time."""
+    files = [resources.files("archivist") / "data" / "people.jsonl.gz", *_extra_files()]
+    for source in files:
+        with resources.as_file(source) as path:
+            opener = gzip.open if str(path).endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8") as handle:
+                for line in handle:
+                    if line.strip():
+                        yield json.loads(line)
 
 
 class Spellings:
@@ -61,21 +90,12 @@ class Spellings:
         self.path = Path(path)
         self._lock = threading.Lock()
         fingerprint = _fingerprint()
-        if not self._current(fingerprint):
-            _build(self.path, fingerprint)
+        if not _current(self.path, fingerprint):
+            _install(self.path, fingerprint)
         self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         # The table never changes while open; indexing asks the same few names again and again.
         self._cache: dict[tuple[str, str], Any] = {}
 
-    def _current(self, fingerprint: str) -> bool:
-        if not self.path.exists():
-            return False
-        try:
-            with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as db:
-                row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        except sqlite3.Error:
-            return False
-        return row is not None and row[0] == fingerprint
 
     def close(self) -> None:
         with self._lock:
@@ -203,11 +223,63 @@ def _loose_keys(key: str) -> list[str | None]:
     return [loose_key(key), chinese_key(key)]
 
 
-def _build(path: Path, fingerprint: str) -> None:
-    # The authority takes seconds to read; this runs once per index folder and authority.
-    from archivist.authority import default_authority
+def _current(path: Path, fingerprint: str) -> bool:
+    if not path.exists():
+        return False
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == fingerprint
 
-    authority = default_authority()
+
+def _install(path: Path, fingerprint: str) -> None:
+    """Put a current table at `path`: a copy of the one built for this authority in the user's
+    cache (`$XDG_CACHE_HOME/archivist`, built there first if needed), so the seconds it takes
+    to read the authority are spent once a machine, not once an index."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "archivist"
+    shared = cache / f"spellings-{fingerprint.replace(':', '-')}.sqlite"
+    try:
+        if not _current(shared, fingerprint):
+            _build_apart(shared, fingerprint)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.copy")
+        shutil.copyfile(shared, temporary)
+        os.replace(temporary, path)
+    except OSError:
+        # No cache to write in (a read-only home): build it where it is needed.
+        _build_apart(path, fingerprint)
+
+
+def _build_apart(path: Path, fingerprint: str) -> None:
+    """Build the table in a child process: reading the authority fills caches of name forms
+    (about 100 MB) that would otherwise stay with an ingest or a server for good."""
+    import subprocess
+    import sys
+
+    import archivist
+
+    source = str(Path(archivist.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))}
+    run = subprocess.run(
+        [sys.executable, "-m", "archivist.search.variants", str(path), fingerprint],
+        env=env, capture_output=True, text=True, check=False,
+    )
+    if run.returncode != 0:
+        raise ArchivistError(f"could not build the name spellings table {path}: {run.stderr.strip()[-2000:]}")
+
+
+def _build(path: Path, fingerprint: str) -> None:
+    # Record by record, through the authority module's own name forms and romanisation keys:
+    # the table holds what `Authority` would, without the 200 MB the whole Authority takes.
+    from archivist.authority import Person as AuthorityPerson
+    from archivist.authority import forms_of, parse_name
+    from archivist.romanisation import chinese_key, loose_key
+
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
@@ -224,22 +296,28 @@ def _build(path: Path, fingerprint: str) -> None:
             CREATE TABLE loose (key TEXT NOT NULL, id TEXT NOT NULL);
             """
         )
-        db.executemany(
-            "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (p.id, p.name, p.preferred, json.dumps(p.variants, ensure_ascii=False), p.birth_year, p.death_year)
-                for p in authority
-                if not p.local
-            ),
-        )
-        db.executemany(
-            "INSERT INTO forms VALUES (?, ?)",
-            ((form, id) for form, ids in authority.by_form.items() for id in ids if not id.startswith("local:")),
-        )
-        db.executemany(
-            "INSERT INTO loose VALUES (?, ?)",
-            ((key, id) for key, ids in authority.by_loose.items() for id in ids if not id.startswith("local:")),
-        )
+        seen: set[str] = set()
+        for record in _records():
+            id = str(record["id"])
+            variants = list(dict.fromkeys([record["preferred"], *record.get("variants", [])]))
+            forms: set[str] = set()
+            for variant in variants:
+                for reading in parse_name(variant):
+                    forms |= forms_of(reading)
+            name = AuthorityPerson(id=id, preferred=record["preferred"], variants=variants).name
+            if id in seen:
+                # A later file's record for the same id replaces the earlier one, as in Authority.
+                db.execute("DELETE FROM forms WHERE id = ?", (id,))
+                db.execute("DELETE FROM loose WHERE id = ?", (id,))
+            seen.add(id)
+            db.execute(
+                "INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?)",
+                (id, name, record["preferred"], json.dumps(variants, ensure_ascii=False),
+                 record.get("birth_year"), record.get("death_year")),
+            )
+            db.executemany("INSERT INTO forms VALUES (?, ?)", ((form, id) for form in forms))
+            keys = {key for form in forms for key in (loose_key(form), chinese_key(form)) if key}
+            db.executemany("INSERT INTO loose VALUES (?, ?)", ((key, id) for key in keys))
         db.executescript(
             """
             CREATE INDEX forms_by_form ON forms (form);
@@ -321,3 +399,10 @@ def _variants(text: str, original: Node, spellings: Spellings, analyze: Callable
         return None
     labels = [spellings.label(i) or i for i in ids[:4]]
     return Variants(original, tuple(phrases), " / ".join(labels), ids[0] if len(ids) == 1 else None)
+
+
+if __name__ == "__main__":
+    import sys
+
+    # `python -m archivist.search.variants TABLE FINGERPRINT`: what `Spellings` runs apart.
+    _build(Path(sys.argv[1]), sys.argv[2])
