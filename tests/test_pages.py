@@ -274,9 +274,12 @@ def test_sort_paging_and_fragments(client: TestClient) -> None:
     assert '<a href="/search?sort=date&amp;offset=20" rel="next">' in by_date
     second = ok(client, "/search?sort=date&offset=20")
     assert re.search(r'<ol class="hits"[^>]* start="21">', second)
-    fragment = client.get("/search?q=Korea", headers={"HX-Request": "true", "HX-Target": "search-results"})
-    assert fragment.status_code == 200
-    assert fragment.text.lstrip().startswith('<div id="search-results"') and "<html" not in fragment.text
+    # htmx asks for the part of a page that changes; the same template renders it alone.
+    for url, target in (("/search?q=Korea", "search-results"), ("/people?prefix=K", "people-list"),
+                        ("/timeline?from=1955&to=1955", "timeline-chart"), (f"/documents/{SEED_003}?view=original", "record-text")):
+        fragment = client.get(url, headers={"HX-Request": "true", "HX-Target": target})
+        assert fragment.status_code == 200, url
+        assert re.match(rf'\s*<(div|section) [^>]*id="{target}"', fragment.text) and "<html" not in fragment.text, url
 
 
 @pytest.mark.parametrize(("query", "words"), [('"Kim Il', "unbalanced quote"), ("Korea AND", "nothing on its right"), ("col:x", "unknown field")])
