@@ -77,6 +77,37 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class Memory:
+    """Samples this process's resident memory ten times a second: the peak of all of it (what
+    ru_maxrss says) and of its anonymous part, apart from the index files tantivy maps in while
+    merging segments (file-backed pages the kernel can drop at any time)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_anon = 0.0
+        self.peak_file = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            try:
+                fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+                anon = int(fields["RssAnon"].split()[0]) / 1024
+                mapped = int(fields["RssFile"].split()[0]) / 1024
+            except (OSError, KeyError, ValueError):
+                return
+            self.peak_anon = max(self.peak_anon, anon)
+            self.peak_file = max(self.peak_file, mapped)
+
+    def report(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        return {"peak_rss_mb": _peak_rss_mb(), "peak_anon_mb": self.peak_anon, "peak_file_mb": self.peak_file}
+
+
 def phase_archivist(work: Path, count: int, seed: int) -> dict[str, Any]:
     """Generate into the store, then let the index catch up; the archivist ingest."""
     from corpus import documents, load_material
@@ -86,6 +117,7 @@ def phase_archivist(work: Path, count: int, seed: int) -> dict[str, Any]:
     from archivist.store import open_store
 
     tantivy_index.WRITER_HEAP = WRITER_HEAP
+    memory = Memory()
     material = load_material()
     stored = 0.0
     started = time.perf_counter()
@@ -104,8 +136,7 @@ def phase_archivist(work: Path, count: int, seed: int) -> dict[str, Any]:
         indexing = time.perf_counter() - t
         index.close()
     assert taken == count, (taken, count)
-    return {"store_s": stored, "index_s": indexing, "generate_s": generated, "open_s": opening,
-            "peak_rss_mb": _peak_rss_mb()}
+    return {"store_s": stored, "index_s": indexing, "generate_s": generated, "open_s": opening, **memory.report()}
 
 
 def _rows(work: Path, batch: int = 2000):
@@ -159,6 +190,7 @@ def phase_raw(work: Path) -> dict[str, Any]:
     folder = work / "raw.tantivy"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
+    memory = Memory()
     index = tantivy.Index(_raw_schema(), path=str(folder))
     writer = index.writer(WRITER_HEAP, WRITER_THREADS)
     started = time.perf_counter()
@@ -183,12 +215,13 @@ def phase_raw(work: Path) -> dict[str, Any]:
         count += 1
     writer.commit()
     writer.wait_merging_threads()
-    return {"raw_s": time.perf_counter() - started, "count": count, "peak_rss_mb": _peak_rss_mb()}
+    return {"raw_s": time.perf_counter() - started, "count": count, **memory.report()}
 
 
 def phase_fts(work: Path) -> dict[str, Any]:
     path = work / "fts.db"
     path.unlink(missing_ok=True)
+    memory = Memory()
     db = sqlite3.connect(path)
     db.executescript(
         """
@@ -246,8 +279,7 @@ def phase_fts(work: Path) -> dict[str, Any]:
     full_text += time.perf_counter() - t
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
-    return {"fts_s": reading + full_text, "docs_s": plain, "total_s": time.perf_counter() - started,
-            "peak_rss_mb": _peak_rss_mb()}
+    return {"fts_s": reading + full_text, "docs_s": plain, "total_s": time.perf_counter() - started, **memory.report()}
 
 
 def _child(phase: str, *args: str) -> dict[str, Any]:
@@ -485,11 +517,11 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         f"archivist search benchmark: {docs:,} documents, {result['date']}, {result['machine']}",
         "",
-        "ingest                         records/s   peak RSS",
-        f"  archivist (store + index)    {archivist_rate:9,.0f}   {a['peak_rss_mb']:6.0f} MB"
+        "ingest                         records/s   peak RSS (anonymous + mapped index files)",
+        f"  archivist (store + index)    {archivist_rate:9,.0f}   {_memory(a)}"
         f"   (store {a['store_s']:.1f} s, index {a['index_s']:.1f} s)",
-        f"  raw tantivy (index only)     {raw_rate:9,.0f}   {raw['peak_rss_mb']:6.0f} MB",
-        f"  FTS5 bare INSERT             {fts_rate:9,.0f}   {fts['peak_rss_mb']:6.0f} MB",
+        f"  raw tantivy (index only)     {raw_rate:9,.0f}   {_memory(raw)}",
+        f"  FTS5 bare INSERT             {fts_rate:9,.0f}   {_memory(fts)}",
         f"  archivist / raw tantivy      {archivist_rate / raw_rate:9.0%}",
         "",
         "full page (count + top 20 with snippets + facets lang, year, archive), ms p50 / p95",
@@ -514,6 +546,12 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _memory(phase: dict[str, Any]) -> str:
+    if "peak_anon_mb" not in phase:
+        return f"{phase['peak_rss_mb']:6.0f} MB"
+    return f"{phase['peak_rss_mb']:6.0f} MB ({phase['peak_anon_mb']:.0f} + {phase['peak_file_mb']:.0f})"
+
+
 def verdicts(result: dict[str, Any]) -> list[str]:
     """Each target, met or missed and by how much."""
     out = []
@@ -534,7 +572,10 @@ def verdicts(result: dict[str, Any]) -> list[str]:
     a, raw = result["archivist"], result["raw"]
     share = (raw["raw_s"]) / (a["store_s"] + a["index_s"])
     out.append(_verdict(f"ingest >= {TARGETS['ingest_vs_raw']:.0%} of raw tantivy's rate", share >= TARGETS["ingest_vs_raw"], f"{share:.0%}"))
-    out.append(_verdict(f"ingest peak RSS < {TARGETS['rss_mb']:.0f} MB", a["peak_rss_mb"] < TARGETS["rss_mb"], f"{a['peak_rss_mb']:.0f} MB"))
+    detail = f"{a['peak_rss_mb']:.0f} MB"
+    if "peak_anon_mb" in a:
+        detail += f" ({a['peak_anon_mb']:.0f} MB anonymous, {a['peak_file_mb']:.0f} MB of mapped index files at most)"
+    out.append(_verdict(f"ingest peak RSS < {TARGETS['rss_mb']:.0f} MB", a["peak_rss_mb"] < TARGETS["rss_mb"], detail))
     return out
 
 

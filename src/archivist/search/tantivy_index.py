@@ -641,7 +641,7 @@ class _Planner:
         for name, values in self.selected.items():
             chosen = [v for v in values if v]
             if chosen:
-                clauses.append((Occur.Must, self.selection(name, chosen)))
+                clauses.append((Occur.Must, _filtering(self.selection(name, chosen))))
         query = Query.all_query() if not clauses else (clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses))
         highlight = _any([Query.term_query(self.schema, "body", t) for t in sorted(self.highlight_tokens)]) if self.highlight_tokens else None
         return _Plan(self.tree, query, self.scored, highlight, keys if speakers else None, self.variants, self.notes)
@@ -684,9 +684,11 @@ class _Planner:
             found = [q for q in alternatives if q is not None]
             return _any(found) if found else None
         if isinstance(node, DateRange):
-            return self.dates(node)
+            return _filtering(self.dates(node))
         if isinstance(node, Filter):
-            return self.field(node, positive)
+            query = self.field(node, positive)
+            # A title is searched like text; the other fields only say which records qualify.
+            return query if node.field == "title" or query is None else _filtering(query)
         raise QueryError(f"cannot search for {node!r}")
 
     def words(self, tokens: list[str], scope: list[tuple[str, float]], positive: bool) -> Query | None:
@@ -821,6 +823,11 @@ class _Planner:
 
 def _named(person: Any, records: int) -> NamedPerson:
     return NamedPerson(person.id, person.name, person.preferred, person.variants, person.birth_year, person.death_year, records)
+
+
+def _filtering(query: Query) -> Query:
+    """`query` as a condition that adds nothing to the relevance score."""
+    return Query.const_score_query(query, 0.0)
 
 
 def _any(queries: list[Query]) -> Query:
