@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -235,9 +236,21 @@ def open_index(store: Store, *, catch_up: bool = True) -> SearchIndex:
             f"the store {store!r} has no folder to keep a search index in; give one with the index_dir "
             "setting (ARCHIVIST_INDEX_DIR), or use a SQLite file such as archive.db"
         )
+    if _is_postgres(store):
+        # The server store answers searches with PostgreSQL's own full text, in its database.
+        from archivist.search.postgres_fts import PostgresIndex
+
+        return PostgresIndex(store, folder, catch_up=catch_up)  # type: ignore[arg-type]
     from archivist.search.tantivy_index import TantivyIndex
 
     return TantivyIndex(store, folder, catch_up=catch_up)
+
+
+def _is_postgres(store: Store) -> bool:
+    # Looked up among the loaded modules: a store of that class exists only once its module
+    # (and psycopg) is imported, and the embedded path never needs to import either.
+    module = sys.modules.get("archivist.store.postgres")
+    return module is not None and isinstance(store, module.PostgresStore)
 
 
 def search(store: Store, query: str | Node = "", **options: Any) -> SearchResults:
