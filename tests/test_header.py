@@ -124,7 +124,7 @@ def test_drafted_and_approved_by():
     [
         ("Moscow, undated.", "Moscow", "Moscow, undated."),
         ("[Washington,] April 7, 1955.", "Washington", "[Washington,] April 7, 1955."),
-        ("Camp David, Maryland, September 26, 1959, 10:30 a.m.", "Camp David", "Camp David, Maryland, September 26, 1959, 10:30 a.m."),
+        ("Camp David, Maryland, September 26, 1959, 10:30 a.m.", "Camp David, Maryland", "Camp David, Maryland, September 26, 1959, 10:30 a.m."),
     ],
 )
 def test_other_datelines(line, place, dateline):

@@ -38,6 +38,8 @@ __all__ = [
     "default_authority",
     "english_words",
     "forms_of",
+    "common_given_name",
+    "given_name_counts",
     "given_names",
     "given_surname_pairs",
     "is_english_word",
@@ -59,6 +61,7 @@ TITLE_WORDS = frozenset(
     cde comrade tovarishch king queen prince princess emperor empress shah sheikh sultan emir
     father rev reverend bishop pope cardinal count countess baron baroness duke
     usn usa usaf usmc ret retired
+    pres amb secy sec fonmin primin gov
     """.split()
 )
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2d", "2nd", "3d", "3rd"}
@@ -120,6 +123,10 @@ def parse_name(text: str) -> list[ParsedName]:
     readings: list[ParsedName] = []
     alternates = [a.strip() for a in re.findall(r"\(([^()]*)\)", text) if _looks_like_name(a)]
     main = re.sub(r"\s*\([^()]*\)\s*", " ", text).strip().strip(",").strip()
+    if "," in main:
+        # "Matsumoto, Takizo (Frank)": one word in brackets is the name the person went by
+        surname = main.split(",")[0].strip()
+        alternates = [f"{surname}, {a}" if len(a.split()) == 1 else a for a in alternates]
     for candidate in [main, *alternates]:
         if len(re.findall(r"[A-Za-zÀ-ÿ]", candidate)) < 2:
             continue
@@ -140,8 +147,13 @@ def english_words() -> frozenset[str]:
 
 
 def is_english_word(key: str) -> bool:
+    """Whether `key` (lower case) is an English word, plurals included ("policies")."""
     words = english_words()
-    return key in words or (key.endswith("s") and key[:-1] in words)
+    if key in words:
+        return True
+    if key.endswith("ies") and key[:-3] + "y" in words:
+        return True
+    return (key.endswith("es") and key[:-2] in words) or (key.endswith("s") and key[:-1] in words)
 
 
 def _all_common_words(text: str) -> bool:
@@ -431,16 +443,35 @@ def name_forms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def given_name_counts() -> dict[str, int]:
+    """How many of the default authority's persons bear each first given name (normalised)."""
+    counts: dict[str, int] = {}
+    for person in default_authority():
+        firsts = {
+            normalise(reading.given[0])
+            for variant in person.variants
+            for reading in parse_name(variant)
+            if reading.given and not reading.surname_first
+        }
+        for name in firsts - {""}:
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
 def given_names() -> frozenset[str]:
     """Normalised first given names of the default authority's persons ("anastas", "robert")."""
-    names = set()
-    for person in default_authority():
-        for variant in person.variants:
-            for reading in parse_name(variant):
-                if reading.given and not reading.surname_first:
-                    names.add(normalise(reading.given[0]))
-    names.discard("")
-    return frozenset(names)
+    return _given_names()
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    return frozenset(given_name_counts())
+
+
+def common_given_name(key: str) -> bool:
+    """A first name borne by several persons: "Frank" and "Rose" are names before a surname,
+    "Great" (in "Great Britain") is not, though some record may bear it."""
+    return given_name_counts().get(key, 0) >= 3
 
 
 @lru_cache(maxsize=1)

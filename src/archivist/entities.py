@@ -32,6 +32,7 @@ from typing import Iterable
 from archivist.authority import (
     _EAST_ASIAN_SURNAMES,
     TITLE_WORDS,
+    common_given_name,
     Authority,
     Person,
     default_authority,
@@ -168,10 +169,20 @@ def _clean(token: str) -> str:
     return token.strip("[]")
 
 
+_OFFICE_OF = re.compile(
+    r"\b(?P<title>Secretary|Minister|Ambassador|Director|Chairman|Governor|President|Premier|Chief|Commander)"
+    r"(?: of(?: the)?(?: [A-Z][a-z]+){1,3}| General)?[ \u00a0]$"
+)
+
+
 def _title_before(text: str, start: int) -> tuple[str, ...]:
-    """Titles printed just before a name outside its run: "Cde. Kim", "Secretary of State Dulles"
-    stops at "of"; nothing is taken across a colon, a comma or a line break."""
+    """Titles printed just before a name outside its run: "Cde. Kim", "Secretary of State
+    Dulles" (the office, read across its "of"); nothing is taken across a colon, a comma or a
+    line break."""
     head = text[max(0, start - 40):start]
+    office = _OFFICE_OF.search(head)
+    if office and " of " in office.group():
+        return (normalise(office.group("title")),)
     match = re.search(r"((?:[A-Z][A-Za-z]*\.?[ \u00a0]){1,3})$", head)
     if not match:
         return ()
@@ -228,7 +239,8 @@ def _local_shape(words: list[str], authority: Authority, titled: bool = False) -
         if any("-" in w for w in words[1:]) or chinese_key(" ".join(words)) is not None:
             return True
     surname_like = keys[-1] in authority.by_surname or not is_english_word(keys[-1])
-    if len(words) in (2, 3) and keys[0] in given_names() and surname_like and keys[-1] not in _places():
+    first_name = common_given_name(keys[0]) if is_english_word(keys[0]) else keys[0] in given_names()
+    if len(words) in (2, 3) and first_name and surname_like and keys[-1] not in _places():
         return len(keys[-1]) > 2 and all(len(k) == 1 or k in given_names() for k in keys[1:-1])
     # "Cde. Chivu Stoica": after a person's title, two or three words that are no English words
     if titled and len(words) in (2, 3) and not any(is_english_word(k) or k in _places() for k in keys):
@@ -243,8 +255,12 @@ def candidates(text: str, start: int, end: int, authority: Authority, known: dic
     found: list[Candidate] = []
     for run in _runs(text, start, end):
         words = [_clean(m.group()) for m in run]
-        if any(normalise(w) in _ORG_WORDS for w in words[1:]):
-            continue  # "Wilson Center Digital Archive", "Eisenhower Library": not a person
+        organised = [i for i, w in enumerate(words) if i > 0 and normalise(w) in _ORG_WORDS]
+        if organised:
+            if organised[-1] == len(words) - 1:
+                continue  # "Wilson Center Digital Archive", "Eisenhower Library": not a person
+            # "Japan Democratic Party Kishi": a name after the body it speaks for
+            run, words = run[organised[-1] + 1:], words[organised[-1] + 1:]
         titles: list[str] = list(_title_before(text, run[0].start()))
         # "Yi Nian Hall", "Zhongnanhai Palace": a place named after its words
         place_run = len(words) >= 2 and normalise(words[-1]) in _PLACE_NOUNS
@@ -268,6 +284,9 @@ def candidates(text: str, start: int, end: int, authority: Authority, known: dic
                         if ids:
                             ocr = True
                             break
+                if not ids and len(piece) == 3 and re.fullmatch(r"[A-Z]\.", piece[1]):
+                    # "Conrad L. Snow" for Snow, Conrad E.: middle initials are often misprinted
+                    ids = authority.forms(normalise(f"{piece[0]} {piece[2]}"))
                 if not ids and key in known:
                     ids = set(known[key])
                 if not ids and not place_run and _local_shape(piece, authority, bool(set(titles) & _PERSON_TITLES)):
@@ -296,6 +315,13 @@ def candidates(text: str, start: int, end: int, authority: Authority, known: dic
                 ids = set(authority.surname(key)) | set(known.get(key, ()))
                 initial = index == 0 and _sentence_start(text, run[0].start())
                 span_start, span_end = run[index].start(), run[index].end()
+                given = normalise(words[index - 1]) if index > 0 else ""
+                if given and not titles and _first_name_like(given):
+                    # "Bukichi Miki", "Shunichi Matsumoto": a first name the candidate does not bear
+                    ids = {i for i in ids if _bears_given(authority.get(i), given)}
+                    if not ids:
+                        index += 1
+                        continue
                 found.append(Candidate(span_start, span_end, text[span_start:span_end], key, False, tuple(titles), False, ids, initial))
             if key in TITLE_WORDS:
                 titles.append(key)
@@ -303,6 +329,28 @@ def candidates(text: str, start: int, end: int, authority: Authority, known: dic
                 titles = []
             index += 1
     return found
+
+
+def _first_name_like(key: str) -> bool:
+    """A word that can be a first name before a surname: not an office or a place ("Defense
+    Wilson"), but a known given name, an initial, or a word no dictionary knows ("Bukichi")."""
+    if key in TITLE_WORDS or key in _NOT_NAMES or key in _ORG_WORDS or key in _places():
+        return False
+    return len(key) == 1 or key in given_names() or not is_english_word(key)
+
+
+def _bears_given(person: Person | None, given: str) -> bool:
+    """Whether `given` (normalised; a word or an initial) can be the person's first name."""
+    if person is None or person.local:
+        return True
+    for variant in person.variants:
+        for reading in parse_name(variant):
+            names = [normalise(g) for g in reading.given]
+            if not names:
+                continue
+            if given in names or (len(given) == 1 and any(n[:1] == given for n in names)):
+                return True
+    return False
 
 
 def _year(document: Document) -> int | None:
@@ -413,7 +461,10 @@ def _link(mention: Candidate, authority: Authority, context: Context) -> tuple[P
     margin = best_score - second if second is not None else math.inf  # nobody else bears the name
     if _is_common_word(mention.key) and not strong and not mention.titles:
         return None, 0.0, evidence  # "Red Army", "Post and Telecommunications", "Hull" unproven
-    if not strong and margin < 0.2:
+    # "Secretary Dulles" with nothing else to go by: the office points to the more prominent
+    # bearer of the name in those years, however slightly.
+    needed = 0.0 if _title_marks(mention.titles) else 0.2
+    if not strong and margin <= needed:
         return None, 0.0, evidence
     confidence = min(0.95, 0.5 + 0.1 * margin)
     return best, round(confidence, 3), [Evidence("surname", mention.text), *evidence]
@@ -496,7 +547,7 @@ def model_candidates(text: str, authority: Authority, taken: list[Candidate]) ->
         if e.label_ == "PERSON"
     ]
     for start, end in entities:
-        surface = re.sub(r"[’']s$", "", text[start:end]).strip()
+        surface = re.sub(r"[’']s$|\[\d*$", "", text[start:end]).strip()
         end = start + len(surface)
         if any(a < end and start < b for a, b in spans) or "\n" in surface:
             continue
@@ -509,8 +560,8 @@ def model_candidates(text: str, authority: Authority, taken: list[Candidate]) ->
         key = " ".join(keys)
         if all(is_english_word(k) for k in keys) or key in gazetteer():
             continue  # "Top Secret", "Panmunjom": the model's misreadings
-        if is_english_word(keys[0]) and keys[0] not in given_names():
-            continue  # "Reference Deptel": a sentence's first word before a telegram's code
+        if any(is_english_word(k) and not (i == 0 and k in given_names()) for i, k in enumerate(keys)):
+            continue  # "Reference Deptel", "Yalta Agreement", "Policies": words, not a name
         titles = _title_before(text, start)
         if len(words) >= 2:
             ids = authority.forms(key) or {authority.add_local(surface).id}

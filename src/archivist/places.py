@@ -35,7 +35,7 @@ HISTORICAL_NAMES = {
     "Hamhung": "Hamhung", "Chongjin": "Chongjin", "Sinuiju": "Sinuiju", "Zhongnanhai": "Zhongnanhai",
     "Tientsin": "Tianjin", "Nanking": "Nanjing", "Chungking": "Chongqing", "Hankow": "Wuhan",
     "Amoy": "Xiamen", "Tsingtao": "Qingdao", "Harbin": "Harbin", "Sinkiang": "Xinjiang", "Tibet": "Tibet",
-    "Manchuria": "Manchuria", "Indochina": "Indochina", "Hanoi": "Hanoi", "Vientiane": "Vientiane",
+    "Manchuria": "Manchuria", "Indochina": "Indochina", "Great Britain": "United Kingdom", "Britain": "United Kingdom", "Hanoi": "Hanoi", "Vientiane": "Vientiane",
 }
 
 
