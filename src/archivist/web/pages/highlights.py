@@ -17,7 +17,7 @@ from archivist.errors import QueryError
 from archivist.query import And, Filter, Near, Node, Not, Or, Phrase, Term, Variants, parse
 from archivist.search.readings import Reading
 
-__all__ = ["MAX_MARKS", "Expander", "find_marks", "query_patterns"]
+__all__ = ["MAX_MARKS", "Expander", "find_marks", "fold", "query_patterns"]
 
 #: Marks on one page; a query for "the" should not bury the text in yellow.
 MAX_MARKS = 2000
@@ -29,7 +29,7 @@ _JOIN = re.compile(r"^[^\w\n]{1,3}$")
 Expander = Callable[[Node], Node]
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower case with accents dropped, one character for one, so offsets stay put."""
     folded = []
     for char in text:
@@ -39,7 +39,7 @@ def _fold(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", _fold(text))
+    return re.findall(r"\w+", fold(text))
 
 
 def _phrase_pattern(text: str, *, prefix: bool = False) -> str | None:
@@ -102,7 +102,7 @@ def query_patterns(query: str, expander: Expander | None = None) -> re.Pattern[s
 
 
 def _spans(pattern: re.Pattern[str], text: str, start: int) -> Iterable[tuple[int, int]]:
-    for match in pattern.finditer(_fold(text), start):
+    for match in pattern.finditer(fold(text), start):
         if match.end() > match.start():
             yield match.start(), match.end()
 

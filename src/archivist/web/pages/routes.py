@@ -34,7 +34,7 @@ from archivist.search import MAX_LIMIT, SORTS, SearchIndex
 from archivist.store.base import Store
 from archivist.web.pages.chronology import Chronology
 from archivist.web.pages.dating import date_meaning, short_date
-from archivist.web.pages.highlights import Expander, find_marks, query_patterns
+from archivist.web.pages.highlights import Expander, find_marks, fold, query_patterns
 from archivist.web.pages.network import build_network
 from archivist.web.pages.searching import FACET_LABELS, SearchState
 from archivist.web.pages.text import reader_text
@@ -73,11 +73,9 @@ def _marked(text: str | None, pattern: Any) -> Markup:
         return Markup("")
     if pattern is None:
         return escape(text)
-    from archivist.web.pages.highlights import _fold  # one folding for page and title
-
     out: list[str] = []
     position = 0
-    for match in pattern.finditer(_fold(text)):
+    for match in pattern.finditer(fold(text)):
         if match.end() == match.start():
             continue
         out.append(str(escape(text[position:match.start()])))
