@@ -237,10 +237,11 @@ def open_index(store: Store, *, catch_up: bool = True) -> SearchIndex:
             "setting (ARCHIVIST_INDEX_DIR), or use a SQLite file such as archive.db"
         )
     if _is_postgres(store):
-        # The server store answers searches with PostgreSQL's own full text, in its database.
+        # The server store answers searches with PostgreSQL's own full text, in its database;
+        # it keeps only the authority's spellings on this machine.
         from archivist.search.postgres_fts import PostgresIndex
 
-        return PostgresIndex(store, folder, catch_up=catch_up)  # type: ignore[arg-type]
+        return PostgresIndex(store, catch_up=catch_up)  # type: ignore[arg-type]
     from archivist.search.tantivy_index import TantivyIndex
 
     return TantivyIndex(store, folder, catch_up=catch_up)

@@ -1,6 +1,7 @@
 """The server search engine: PostgreSQL's own full text, in the store's database.
 
-Tables (kept beside the store's, derived from it and rebuilt whenever their layout changes):
+Tables (`postgres_schema.py`; kept beside the store's, derived from it and rebuilt whenever
+their layout changes):
 
 - `search_documents`: one row per record: a weighted `tsvector` (title A, summary B, body C)
   under a GIN index, the token streams of every searchable field (`' mao tse tung | ... '`)
@@ -35,6 +36,7 @@ from archivist.errors import QueryError
 from archivist.query import Node, parse
 from archivist.search import FACETS, FacetValue, Hit, NamedPerson, SearchIndex, SearchResults, check_page
 from archivist.search.postgres_query import GAP, SCALAR_FACETS, Plan, Planner, stream, tsquery_of
+from archivist.search.postgres_schema import COLUMNS, LAYOUT, SCHEMA, TABLES
 from archivist.search.readings import Reading
 from archivist.search.snippets import Passage, match_variants, snippets
 from archivist.search.snippets import Spellings as SnippetSpellings
@@ -44,8 +46,6 @@ from archivist.store.postgres import PostgresStore
 
 __all__ = ["LAYOUT", "PostgresIndex"]
 
-#: The tables' layout; another one in the database is dropped and rebuilt from the store.
-LAYOUT = 1
 #: Records read from the store's change feed, and written, in one transaction.
 BATCH = 200
 #: Records taken in between two ANALYZE of the tables while catching up.
@@ -58,126 +58,6 @@ RANK_WEIGHTS = "{0.1, 0.333, 0.5, 1.0}"
 _CATCH_UP_LOCK = 0x61726373
 #: Separates a word from its speaker's key in the tantivy engine's speaker_token values.
 _SEPARATOR = "\x1f"
-
-_SCHEMA = (
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    # unaccent() depends on a dictionary that could be changed, so PostgreSQL calls it STABLE
-    # and refuses it in an index; the wrapper names the dictionary and promises immutability.
-    """
-    CREATE OR REPLACE FUNCTION archivist_unaccent(text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-    AS $$ SELECT unaccent('unaccent'::regdictionary, $1) $$
-    """,
-    # NEAR: every word within a window of `distance` words more than their number, in any
-    # order. Each word's latest position is kept; a repeated word takes a slot of its own.
-    """
-    CREATE OR REPLACE FUNCTION archivist_near(stream text, words text[], distance integer)
-    RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE STRICT AS $$
-    DECLARE
-        tokens text[] := string_to_array(btrim(stream), ' ');
-        n integer := cardinality(words);
-        last integer[] := array_fill(0, ARRAY[cardinality(words)]);
-        slot integer;
-        lowest integer;
-    BEGIN
-        FOR i IN 1 .. coalesce(cardinality(tokens), 0) LOOP
-            slot := 0;
-            FOR j IN 1 .. n LOOP
-                IF tokens[i] = words[j] AND (slot = 0 OR last[j] < last[slot]) THEN
-                    slot := j;
-                END IF;
-            END LOOP;
-            IF slot > 0 THEN
-                last[slot] := i;
-                lowest := i;
-                FOR j IN 1 .. n LOOP
-                    lowest := least(lowest, last[j]);
-                END LOOP;
-                IF lowest > 0 AND i - lowest - (n - 1) <= distance THEN
-                    RETURN TRUE;
-                END IF;
-            END IF;
-        END LOOP;
-        RETURN FALSE;
-    END
-    $$
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS search_state (
-        layout    integer NOT NULL,
-        watermark bigint NOT NULL
-    )
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS search_documents (
-        id                 text COLLATE "C" PRIMARY KEY,
-        tsv                tsvector NOT NULL,
-        title_words        text NOT NULL,
-        summary_words      text NOT NULL,
-        body_words         text NOT NULL,
-        turns              jsonb NOT NULL,
-        lang               text,
-        lang_key           text COLLATE "C",
-        classification     text,
-        classification_key text COLLATE "C",
-        archive            text[] NOT NULL,
-        archive_words      text NOT NULL,
-        type               text[] NOT NULL,
-        type_words         text NOT NULL,
-        translator         text[] NOT NULL,
-        translator_words   text NOT NULL,
-        person             text[] NOT NULL,
-        person_id          text[] NOT NULL,
-        person_words       text NOT NULL,
-        speaker            text[] NOT NULL,
-        speaker_key        text[] NOT NULL,
-        year               integer,
-        earliest           integer,
-        latest             integer,
-        sort_date          bigint NOT NULL,
-        title              text,
-        date               text,
-        text               text NOT NULL,
-        layout             text NOT NULL
-    )
-    """,
-    "CREATE INDEX IF NOT EXISTS search_documents_tsv ON search_documents USING gin (tsv)",
-    "CREATE INDEX IF NOT EXISTS search_documents_person_id ON search_documents USING gin (person_id)",
-    "CREATE INDEX IF NOT EXISTS search_documents_speaker_key ON search_documents USING gin (speaker_key)",
-    # Names in any spelling are matched as phrases of the stream; trigrams find the candidates.
-    "CREATE INDEX IF NOT EXISTS search_documents_person_words ON search_documents USING gin (person_words gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS search_documents_sort_date ON search_documents (sort_date, id)",
-    "CREATE INDEX IF NOT EXISTS search_documents_earliest ON search_documents (earliest)",
-    "CREATE INDEX IF NOT EXISTS search_documents_latest ON search_documents (latest)",
-    "CREATE INDEX IF NOT EXISTS search_documents_year ON search_documents (year)",
-    "CREATE INDEX IF NOT EXISTS search_documents_lang_key ON search_documents (lang_key)",
-    "CREATE INDEX IF NOT EXISTS search_documents_classification_key ON search_documents (classification_key)",
-    """
-    CREATE TABLE IF NOT EXISTS search_terms (
-        term      text COLLATE "C" PRIMARY KEY,
-        frequency integer NOT NULL
-    )
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS search_speakers (
-        token text COLLATE "C" NOT NULL,
-        key   text COLLATE "C" NOT NULL,
-        PRIMARY KEY (token, key)
-    )
-    """,
-    "CREATE TABLE IF NOT EXISTS search_names (name text PRIMARY KEY)",
-    "CREATE INDEX IF NOT EXISTS search_names_trigrams ON search_names USING gin (archivist_unaccent(lower(name)) gin_trgm_ops)",
-)
-
-_TABLES = ("search_documents", "search_terms", "search_speakers", "search_names", "search_state")
-
-_COLUMNS = (
-    "id", "tsv", "title_words", "summary_words", "body_words", "turns", "lang", "lang_key",
-    "classification", "classification_key", "archive", "archive_words", "type", "type_words",
-    "translator", "translator_words", "person", "person_id", "person_words", "speaker",
-    "speaker_key", "year", "earliest", "latest", "sort_date", "title", "date", "text", "layout",
-)
 
 
 class _Fields:
@@ -198,11 +78,16 @@ class _Fields:
 
 
 class PostgresIndex(SearchIndex):
-    """The full-text tables of a PostgreSQL `store`; `folder` keeps the authority's spellings."""
+    """The full-text tables of a PostgreSQL `store`. `folder` keeps the authority's spellings
+    table: by default the `index_dir` setting, else `~/.cache/archivist/`, one table for every
+    store of this machine, since it depends on the authority alone."""
 
-    def __init__(self, store: PostgresStore, folder: str | Path, *, catch_up: bool = True):
+    def __init__(self, store: PostgresStore, folder: str | Path | None = None, *, catch_up: bool = True):
+        from archivist.settings import Settings
+
         self.store = store
-        self.folder = Path(folder)
+        configured = str(Settings().get("index_dir"))
+        self.folder = Path(folder or configured or Path.home() / ".cache" / "archivist")
         self.folder.mkdir(parents=True, exist_ok=True)
         self.spellings = Spellings(self.folder / "names.sqlite")
         self._fields = _Fields(self.spellings)
@@ -231,9 +116,9 @@ class PostgresIndex(SearchIndex):
                     return
                 # Another layout, or a watermark past the store's last change (the database
                 # was restored): derived data that cannot be trusted, so start afresh.
-                for table in _TABLES:
+                for table in TABLES:
                     connection.execute(f"DROP TABLE IF EXISTS {table}")
-            for statement in _SCHEMA:
+            for statement in SCHEMA:
                 connection.execute(statement)
             connection.execute("INSERT INTO search_state (layout, watermark) VALUES (%s, 0)", (LAYOUT,))
 
@@ -300,10 +185,10 @@ class PostgresIndex(SearchIndex):
         ).fetchall():
             frequency.subtract(_field_terms(title, body))
         connection.execute("DELETE FROM search_documents WHERE id = ANY(%s)", (ids,))
-        placeholders = ", ".join(["%s"] * len(_COLUMNS))
+        placeholders = ", ".join(["%s"] * len(COLUMNS))
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO search_documents ({', '.join(_COLUMNS)}) VALUES ({placeholders})", rows
+                f"INSERT INTO search_documents ({', '.join(COLUMNS)}) VALUES ({placeholders})", rows
             )
         changed = {term: n for term, n in frequency.items() if n}
         if changed:
