@@ -169,3 +169,23 @@ def test_the_api_searches_postgres(built) -> None:
         assert client.get("/api/documents", params={"q": '"Kim Il'}).status_code == 400
     with open_store(built[1]) as store:
         assert search(store, "Korea").total == 3
+
+
+def test_the_commands_work_on_postgres(postgres_database: str) -> None:
+    from click.testing import CliRunner
+
+    from archivist.cli import cli
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    runner = CliRunner()
+    ingested = runner.invoke(cli, ["ingest", str(samples), "--db", postgres_database])
+    assert ingested.exit_code == 0, ingested.output
+    assert "6 added" in " ".join(ingested.output.split()) or "added │ 6" in ingested.output
+    listed = runner.invoke(cli, ["list", "--json", "--db", postgres_database])
+    assert listed.exit_code == 0 and listed.output.count('"id"') == 6
+    shown = runner.invoke(cli, ["show", "frus1955-57v23p2-d2", "--json", "--db", postgres_database])
+    assert shown.exit_code == 0 and '"frus1955-57v23p2-d2"' in shown.output
+    found = runner.invoke(cli, ["search", "Rhee", "--json", "--db", postgres_database])
+    assert found.exit_code == 0 and '"total"' in found.output
+    again = runner.invoke(cli, ["ingest", str(samples), "--db", postgres_database])
+    assert again.exit_code == 0 and "unchanged" in again.output
