@@ -1,203 +1,38 @@
-"""The query language: one parser for the CLI, the API and the web pages, and the tree it gives.
-
-    Kim Il Sung                       every word, anywhere in the record
-    "Central Committee"               an exact phrase
-    Korea OR China, Korea AND China   AND binds tighter than OR; words side by side are ANDed
-    NOT Japan, -Japan, -"Cold War"    leave out records that match
-    (Korea OR China) -Japan           parentheses group
-    negotia*                          words that begin so
-    NEAR(Mao Korea, 5)                the words at most 5 words apart, in any order
-    title:armistice  person:"Kim Il Sung"  speaker:Mao  year:1956  date:1956-09..1957-11
-    lang:Russian  archive:AVPRF  type:memorandum  classification:"Top Secret"  translator:Goldberg
-
-The parser knows nothing of any search engine: it gives a tree of the dataclasses below, which
-an engine (the tantivy index, PostgreSQL's full text) translates into its own query objects. A
-user's text never reaches an engine as a query string, so engine syntax typed into the box is
-either ours or an error.
-
-A query that cannot be read raises `QueryError`, whose `position` is the offset (counted from 0)
-of the character where the problem is, and whose message names the problem and what to write
-instead.
-"""
+"""The query language's parser: text to tree, or a `QueryError` naming the problem and the
+position (counted from 0) of the character where it is."""
 
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
-from typing import Union
 
 from archivist.errors import QueryError
+from archivist.query.tree import (
+    FIELD,
+    FIELDS,
+    And,
+    DateRange,
+    Everything,
+    Filter,
+    Near,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Term,
+    walk,
+)
 
-__all__ = [
-    "And",
-    "DateRange",
-    "Everything",
-    "FIELDS",
-    "Filter",
-    "Near",
-    "Node",
-    "Not",
-    "Or",
-    "Phrase",
-    "QueryError",
-    "Term",
-    "Variants",
-    "parse",
-    "speaker_filters",
-    "text_part",
-]
-
-#: Fields a query can name, and what each searches.
-FIELDS: dict[str, str] = {
-    "title": "words or a phrase in the title",
-    "person": "a person named in the record: an authority id or a name in any spelling",
-    "speaker": "only the words inside that person's speaker turns",
-    "year": "records dated in that year, or in a range of years (1955..1957)",
-    "date": "records whose date overlaps a date or range (1956-09, 1956-09..1957-11)",
-    "lang": "the language of the original document",
-    "archive": "the archive or repository that holds the original",
-    "type": "the document type (memorandum, telegram ...)",
-    "classification": "the security marking (Top Secret, Secret ...)",
-    "translator": "a translator of the record",
-}
+__all__ = ["MAX_LENGTH", "MAX_NEAR_DISTANCE", "MAX_NEAR_WORDS", "parse"]
 
 #: Characters of other query languages (tantivy's, Lucene's) that mean nothing in ours; they
 #: are refused rather than searched for, so a query never silently means something else.
 _RESERVED = set("{}[]^~\\+")
 _WORD_END = set(' \t\r\n\f\v()",') | _RESERVED
-_FIELD = re.compile(r"[A-Za-z_]+:")
 MAX_NEAR_WORDS = 4
 MAX_NEAR_DISTANCE = 100
 MAX_LENGTH = 2000
-
-
-# -- the tree ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    """A word. `prefix` when written `word*`: any word beginning with `text`."""
-
-    text: str
-    prefix: bool = False
-    position: int = 0
-
-    def __str__(self) -> str:
-        return _quote_word(self.text) + ("*" if self.prefix else "")
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """Words in this order, side by side."""
-
-    text: str
-    position: int = 0
-
-    def __str__(self) -> str:
-        return f'"{self.text}"'
-
-
-@dataclass(frozen=True)
-class Near:
-    """Every word within `distance` words of the others, in any order."""
-
-    words: tuple[str, ...]
-    distance: int
-    position: int = 0
-
-    def __str__(self) -> str:
-        return f"NEAR({' '.join(self.words)}, {self.distance})"
-
-
-@dataclass(frozen=True)
-class Filter:
-    """`field:value` for a field other than year and date. `phrase` when the value was quoted."""
-
-    field: str
-    value: str
-    phrase: bool = False
-    prefix: bool = False
-    position: int = 0
-
-    def __str__(self) -> str:
-        if self.phrase:
-            return f'{self.field}:"{self.value}"'
-        return f"{self.field}:{_quote_word(self.value)}{'*' if self.prefix else ''}"
-
-
-@dataclass(frozen=True)
-class DateRange:
-    """`year:` or `date:`: records whose date range overlaps `earliest`..`latest` (ISO days,
-    either open)."""
-
-    field: str
-    text: str
-    earliest: str | None
-    latest: str | None
-    position: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.field}:{self.text}"
-
-
-@dataclass(frozen=True)
-class And:
-    items: tuple[Node, ...]
-
-    def __str__(self) -> str:
-        return " ".join(_grouped(item, Or) for item in self.items)
-
-
-@dataclass(frozen=True)
-class Or:
-    items: tuple[Node, ...]
-
-    def __str__(self) -> str:
-        return " OR ".join(_grouped(item, ()) for item in self.items)
-
-
-@dataclass(frozen=True)
-class Not:
-    item: Node
-    position: int = 0
-
-    def __str__(self) -> str:
-        return "-" + _grouped(self.item, (And, Or, Not))
-
-
-@dataclass(frozen=True)
-class Variants:
-    """Another way of writing the same thing, found outside the query: `original` as typed, or
-    any of `phrases` (the spellings of one authority record). `label` names the record."""
-
-    original: Node
-    phrases: tuple[str, ...]
-    label: str
-    authority_id: str | None = None
-
-    def __str__(self) -> str:
-        return str(self.original)
-
-
-@dataclass(frozen=True)
-class Everything:
-    """The empty query: every record (a browse, narrowed by facets)."""
-
-    def __str__(self) -> str:
-        return ""
-
-
-Node = Union[Term, Phrase, Near, Filter, DateRange, And, Or, Not, Variants, Everything]
-
-
-def _grouped(node: Node, wrap: type | tuple[type, ...]) -> str:
-    text = str(node)
-    return f"({text})" if isinstance(node, wrap) else text
-
-
-def _quote_word(text: str) -> str:
-    return f'"{text}"' if text in {"AND", "OR", "NOT"} or _FIELD.match(text) else text
 
 
 # -- parsing -------------------------------------------------------------------------------
@@ -298,7 +133,7 @@ class _Lexer:
     def word(self) -> _Token:
         query = self.query
         start = self.position
-        field = _FIELD.match(query, start)
+        field = FIELD.match(query, start)
         if field is not None:
             name = field.group()[:-1]
             if name.lower() not in FIELDS:
@@ -630,7 +465,7 @@ def _check_speakers(query: str, tree: Node) -> None:
         elif isinstance(item, Or) and all(isinstance(i, Filter) and i.field == "speaker" for i in item.items):
             allowed.update(id(i) for i in item.items)
             groups += 1
-    for node in _walk(tree):
+    for node in walk(tree):
         if isinstance(node, Filter) and node.field == "speaker" and id(node) not in allowed:
             raise QueryError(
                 f"speaker: at position {node.position} is inside NOT, or ORed with something that "
@@ -640,41 +475,10 @@ def _check_speakers(query: str, tree: Node) -> None:
                 position=node.position,
             )
     if groups > 1:
-        second = [n for n in _walk(tree) if isinstance(n, Filter) and n.field == "speaker"][-1]
+        second = [n for n in walk(tree) if isinstance(n, Filter) and n.field == "speaker"][-1]
         raise QueryError(
             f"a second speaker: at position {second.position}: the words cannot be inside two "
             "people's turns at once; to search the words of either, write (speaker:A OR speaker:B)",
             query=query,
             position=second.position,
         )
-
-
-def _walk(node: Node):
-    yield node
-    if isinstance(node, (And, Or)):
-        for item in node.items:
-            yield from _walk(item)
-    elif isinstance(node, Not):
-        yield from _walk(node.item)
-    elif isinstance(node, Variants):
-        yield from _walk(node.original)
-
-
-def speaker_filters(tree: Node) -> list[Filter]:
-    """The `speaker:` filters of a parsed query (at most one group, ORed)."""
-    return [n for n in _walk(tree) if isinstance(n, Filter) and n.field == "speaker"]
-
-
-def text_part(tree: Node) -> Node:
-    """The query without its speaker filters: what must match inside the speakers' turns."""
-    if isinstance(tree, Filter) and tree.field == "speaker":
-        return Everything()
-    if isinstance(tree, Or) and all(isinstance(i, Filter) and i.field == "speaker" for i in tree.items):
-        return Everything()
-    if isinstance(tree, And):
-        kept = [text_part(item) for item in tree.items]
-        kept = [item for item in kept if not isinstance(item, Everything)]
-        if not kept:
-            return Everything()
-        return kept[0] if len(kept) == 1 else And(tuple(kept))
-    return tree
