@@ -28,7 +28,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from archivist.document import Document
 from archivist.errors import NotFoundError, SchemaError, StoreError
@@ -244,6 +244,11 @@ class PostgresStore(Store):
         try:
             with self._pool.connection() as connection:
                 yield connection
+        except PoolTimeout as exc:
+            raise StoreError(
+                f"every one of the {self._pool.max_size} connections to {self.url} stayed busy for "
+                f"{self._pool.timeout:.0f} s; raise the pool_size setting (ARCHIVIST_POOL_SIZE)"
+            ) from exc
         except psycopg.OperationalError as exc:
             raise StoreError(f"the store at {self.url} cannot be reached: {_one_line(exc)}") from exc
 
