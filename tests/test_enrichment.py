@@ -103,15 +103,22 @@ def test_enrich_on_a_local_dask_cluster(shared: Path, postgres_database: str) ->
         document.warnings.append("enriched by an older archivist")
         store.save(document)
     seen: list[str] = []
+    links: list[tuple[int, int]] = []
 
-    report = enrich(postgres_database, workers=1, partition_size=2, on_partition=lambda r: seen.append(r.worker))
+    report = enrich(postgres_database, workers=1, partition_size=2, on_partition=lambda r: seen.append(r.worker),
+                    on_link=lambda done, total: links.append((done, total)))
 
     assert (report.records, report.partitions, report.written, report.failures) == (3, 2, 1, [])
     assert len(seen) == 2 and all(not w.endswith(f":{os.getpid()}") for w in seen), "enriched in a worker, not here"
-    assert report.seconds["cluster"] > 0
+    assert report.seconds["cluster"] > 0 and "relink" in report.seconds, "linked on the cluster too"
+    assert links[-1] == (4, 4), "two rounds of two tasks"
     with open_store(postgres_database) as store:
         assert "enriched by an older archivist" not in store.get(ids[0]).warnings
         assert store.stale(enrichment.fingerprint()) == []
+        # Linked on the workers as the single process links: nothing left to change.
+        from archivist.people import relink
+
+        assert relink(store) == 0
 
 
 def test_enrich_from_the_command_line(shared: Path, tmp_path: Path) -> None:

@@ -492,7 +492,7 @@ def enrich(db: str, workers: int, scheduler: str | None, partition_size: int | N
 
     _open_existing(db).close()
     progress = Progress(
-        TextColumn("[bold]enrich"),
+        TextColumn("[bold]{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total} partitions"),
         TextColumn("{task.fields[rate]}"),
@@ -519,10 +519,17 @@ def enrich(db: str, workers: int, scheduler: str | None, partition_size: int | N
             task, advance=1, rate=f"{state['documents'] / elapsed:,.1f} docs/s", errors=f"{state['errors']:,} errors"
         )
 
+    linking: dict[str, Any] = {}
+
+    def on_link(done: int, total: int) -> None:
+        if "task" not in linking:
+            linking["task"] = progress.add_task("link", total=total, rate="evidence, then links", errors="")
+        progress.update(linking["task"], completed=done)
+
     with progress:
         report = run(
             db, workers=workers, scheduler=scheduler, partition_size=partition_size, force=force,
-            on_start=on_start, on_partition=on_partition,
+            on_start=on_start, on_partition=on_partition, on_link=on_link,
         )
     if report.failures:
         table = Table(title="Failed", title_justify="left")

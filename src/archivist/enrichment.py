@@ -17,7 +17,9 @@ batches, each one transaction (`Store.save_many`) that also notes the fingerprin
   worker plugin when it starts), never once per record.
 
 Linking surnames with the evidence of a whole collection (`archivist.people.relink`) needs
-every record at once, so it runs after the partitions, in this process.
+every record's evidence, so it runs after the partitions: in this process, or on the cluster as
+two more rounds of tasks (each part's evidence, merged here and sent to every worker; then
+every part linked again with it).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -216,6 +219,7 @@ def enrich(
     relink: bool = True,
     on_start: Callable[[int, int, int], None] | None = None,
     on_partition: Callable[[PartitionResult], None] | None = None,
+    on_link: Callable[[int, int], None] | None = None,
 ) -> EnrichReport:
     """Enrich the records of the store at `db` again.
 
@@ -223,7 +227,8 @@ def enrich(
     LocalCluster of N worker processes on 127.0.0.1. `scheduler="tcp://host:8786"`: the
     cluster behind that scheduler (its workers must reach the store at `db`, so use a
     PostgreSQL URL). `force` enriches records already enriched by this pipeline too.
-    `on_start(records, partitions, skipped)` and `on_partition(result)` drive a progress bar.
+    `on_start(records, partitions, skipped)`, `on_partition(result)` and, while linking on a
+    cluster, `on_link(done, total)` (tasks of its two rounds) drive a progress bar.
     """
     began = time.perf_counter()
     report = EnrichReport()
@@ -248,18 +253,22 @@ def enrich(
 
         started = time.perf_counter()
         report.seconds["start"] = started - began
+        link = relink and bool(partitions)
         if partitions and (workers or scheduler):
-            _on_cluster(db, partitions, enrichment, workers, scheduler, took, report)
+            # Linking needs every record's evidence, so it waits for the last partition; on a
+            # cluster it runs as two more rounds of tasks over the whole archive.
+            everything = [every[i : i + size] for i in range(0, len(every), size)] if link else []
+            _on_cluster(db, partitions, everything, enrichment, workers, scheduler, took, report, on_link, force)
         else:
             for number, ids in enumerate(partitions):
                 took(enrich_partition(store, ids, enrichment, number))
-        report.seconds["partitions"] = time.perf_counter() - started
-        if relink and (report.written or force):
-            from archivist.people import relink as link_collections
+            report.seconds["partitions"] = time.perf_counter() - started
+            if link and (report.written or force):
+                from archivist.people import relink as link_collections
 
-            linking = time.perf_counter()
-            report.relinked = link_collections(store)
-            report.seconds["relink"] = time.perf_counter() - linking
+                linking = time.perf_counter()
+                report.relinked = link_collections(store)
+                report.seconds["relink"] = time.perf_counter() - linking
     report.seconds["total"] = time.perf_counter() - began
     return report
 
@@ -273,11 +282,14 @@ def _partition_size(records: int, workers: int) -> int:
 def _on_cluster(
     db: str,
     partitions: list[list[str]],
+    everything: list[list[str]],
     enrichment: str,
     workers: int,
     scheduler: str | None,
     took: Callable[[PartitionResult], None],
     report: EnrichReport,
+    on_link: Callable[[int, int], None] | None,
+    force: bool = False,
 ) -> None:
     from distributed import Client, LocalCluster, as_completed
 
@@ -291,14 +303,18 @@ def _on_cluster(
     else:
         # Dask binds its dashboard to 0.0.0.0:8787 unless told otherwise; nothing of an
         # archive's enrichment should listen beyond the loopback.
-        cluster = LocalCluster(
-            n_workers=max(1, workers),
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=40,
-        )
+        with warnings.catch_warnings():
+            # Another cluster on this machine holding port 8787 makes the scheduler's HTTP
+            # routes take another loopback port, with a warning the user can do nothing about.
+            warnings.filterwarnings("ignore", message="Port 8787 is already in use")
+            cluster = LocalCluster(
+                n_workers=max(1, workers),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=40,
+            )
         client = Client(cluster)
     try:
         client.register_plugin(Warmup(settings), name="archivist-warmup")
@@ -307,6 +323,7 @@ def _on_cluster(
             client.submit(_run_partition, db, ids, enrichment, number, settings, pure=False, retries=1): ids
             for number, ids in enumerate(partitions)
         }
+        started = time.perf_counter()
         for future in as_completed(futures):
             try:
                 result = future.result()
@@ -315,10 +332,44 @@ def _on_cluster(
                 result = PartitionResult(-1, len(ids), failures=[Failure(i, f"worker lost: {_reason(exc)}") for i in ids])
             took(result)
             future.release()
+        report.seconds["partitions"] = time.perf_counter() - started
+        if everything and (report.written or force):
+            linking = time.perf_counter()
+            report.relinked = _link_on_cluster(client, db, everything, settings, on_link)
+            report.seconds["relink"] = time.perf_counter() - linking
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _link_on_cluster(
+    client: Any, db: str, parts: list[list[str]], settings: dict[str, str], on_link: Callable[[int, int], None] | None
+) -> int:
+    """`archivist.people.relink` in two rounds of tasks: every part's evidence, merged here,
+    then every part linked again with the whole of it; how many records changed."""
+    from distributed import as_completed
+
+    from archivist.people import Evidence
+
+    total = 2 * len(parts)
+    done = 0
+    evidence = Evidence()
+    for future in as_completed([client.submit(_gather_evidence, db, ids, settings, pure=False, retries=1) for ids in parts]):
+        evidence.merge(future.result())
+        future.release()
+        done += 1
+        if on_link is not None:
+            on_link(done, total)
+    shared = client.scatter(evidence, broadcast=True)
+    changed = 0
+    for future in as_completed([client.submit(_link_partition, db, ids, shared, settings, pure=False, retries=1) for ids in parts]):
+        changed += future.result()
+        future.release()
+        done += 1
+        if on_link is not None:
+            on_link(done, total)
+    return changed
 
 
 # -- on the workers ------------------------------------------------------------------------
@@ -329,10 +380,38 @@ _STORES: dict[str, Store] = {}
 def _run_partition(db: str, ids: list[str], enrichment: str, number: int, settings: dict[str, str]) -> PartitionResult:
     """One partition as a Dask task: the worker keeps its store open from task to task."""
     _apply(settings)
+    return enrich_partition(_worker_store(db), ids, enrichment, number)
+
+
+def _worker_store(db: str) -> Store:
     store = _STORES.get(db)
     if store is None:
         store = _STORES[db] = open_store(db)
-    return enrich_partition(store, ids, enrichment, number)
+    return store
+
+
+def _gather_evidence(db: str, ids: list[str], settings: dict[str, str]) -> Any:
+    from archivist.people import Evidence
+
+    _apply(settings)
+    store = _worker_store(db)
+    evidence = Evidence()
+    for record_id in ids:
+        evidence.add(store.get(record_id))
+    return evidence
+
+
+def _link_partition(db: str, ids: list[str], evidence: Any, settings: dict[str, str]) -> int:
+    from archivist.authority import default_authority
+    from archivist.people import relinked
+
+    _apply(settings)
+    store = _worker_store(db)
+    authority = default_authority()
+    changed = [document for document in map(store.get, ids) if relinked(document, evidence, authority)]
+    for first in range(0, len(changed), WRITE_BATCH):
+        store.save_many(changed[first : first + WRITE_BATCH])
+    return len(changed)
 
 
 def _apply(settings: dict[str, str]) -> None:

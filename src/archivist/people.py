@@ -6,7 +6,8 @@ mentioned in the same records, and the turns they speak in conversations and tra
 
 `relink(store)` links every record's person mentions again with the evidence of its whole
 collection (the other records of the same FRUS volume or digital archive), in two passes over
-the store so that memory does not grow with the number of records.
+the store so that memory does not grow with the number of records. Its halves, `Evidence` and
+`relinked`, let `archivist enrich` run both passes on workers.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from archivist.errors import NotFoundError
 from archivist.places import place_mentions
 from archivist.store.base import PersonCount, Store
 
-__all__ = ["PersonPage", "SpokenTurn", "people", "person_page", "relink"]
+__all__ = ["Evidence", "PersonPage", "SpokenTurn", "people", "person_page", "relink", "relinked"]
 
 
 @dataclass(frozen=True)
@@ -122,33 +123,60 @@ def _turns(document: Document, authority_id: str) -> list[SpokenTurn]:
     return turns
 
 
+@dataclass
+class Evidence:
+    """What the records of each collection say of persons, for linking surnames: the authority
+    ids their full names name, and which person each surname key was linked to how often.
+    Gathered record by record, and mergeable, so that parts of an archive can be read apart."""
+
+    named: dict[str, set[str]] = field(default_factory=dict)
+    surnames: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
+
+    def add(self, document: Document) -> None:
+        collection = collection_of(document)
+        self.named.setdefault(collection, set()).update(full_name_ids(document))
+        for key, found in surname_links(document).items():
+            self.surnames.setdefault(collection, {}).setdefault(key, Counter()).update(found)
+
+    def merge(self, other: Evidence) -> None:
+        for collection, ids in other.named.items():
+            self.named.setdefault(collection, set()).update(ids)
+        for collection, keys in other.surnames.items():
+            mine = self.surnames.setdefault(collection, {})
+            for key, found in keys.items():
+                mine.setdefault(key, Counter()).update(found)
+
+
+def relinked(document: Document, evidence: Evidence, authority: Authority) -> bool:
+    """Link the record's person (and place) mentions again with its collection's evidence;
+    whether they changed (the record is changed in place)."""
+    collection = collection_of(document)
+    settled = {key: c.most_common(1)[0][0] for key, c in evidence.surnames.get(collection, {}).items()}
+    persons = find_mentions(document, authority, collection_full=evidence.named.get(collection, set()), collection_surnames=settled)
+    kept = [m for m in document.mentions if m.kind not in ("person", "place")]
+    places = place_mentions(document, [(m.start, m.end) for m in persons])
+    mentions = sorted(kept + persons + places, key=lambda m: (m.start, m.end))
+    different = [(m.start, m.end, m.kind, m.authority_id) for m in mentions] != [
+        (m.start, m.end, m.kind, m.authority_id) for m in document.mentions
+    ]
+    if different:
+        document.mentions = mentions
+    return different
+
+
 def relink(store: Store, authority: Authority | None = None, on_document: Callable[[str, bool], None] | None = None) -> int:
     """Link person mentions again with their collection's evidence; returns how many records
     changed. Each changed record is saved in its own transaction."""
     authority = authority or default_authority()
-    named: dict[str, set[str]] = {}
-    surnames: dict[str, dict[str, Counter[str]]] = {}
+    evidence = Evidence()
     ids = list(store.ids())
     for document_id in ids:
-        document = store.get(document_id)
-        collection = collection_of(document)
-        named.setdefault(collection, set()).update(full_name_ids(document))
-        for key, found in surname_links(document).items():
-            surnames.setdefault(collection, {}).setdefault(key, Counter()).update(found)
+        evidence.add(store.get(document_id))
     changed = 0
     for document_id in ids:
         document = store.get(document_id)
-        collection = collection_of(document)
-        settled = {key: c.most_common(1)[0][0] for key, c in surnames.get(collection, {}).items()}
-        persons = find_mentions(document, authority, collection_full=named.get(collection, set()), collection_surnames=settled)
-        kept = [m for m in document.mentions if m.kind not in ("person", "place")]
-        places = place_mentions(document, [(m.start, m.end) for m in persons])
-        mentions = sorted(kept + persons + places, key=lambda m: (m.start, m.end))
-        different = [(m.start, m.end, m.kind, m.authority_id) for m in mentions] != [
-            (m.start, m.end, m.kind, m.authority_id) for m in document.mentions
-        ]
+        different = relinked(document, evidence, authority)
         if different:
-            document.mentions = mentions
             store.save(document)
             changed += 1
         if on_document is not None:
