@@ -42,7 +42,7 @@ from archivist.search.snippets import Passage, match_variants, snippets
 from archivist.search.snippets import Spellings as SnippetSpellings
 from archivist.search.tantivy_index import TantivyIndex, _slug, analyzer
 from archivist.search.variants import Spellings, expand
-from archivist.store.postgres import PostgresStore
+from archivist.store.postgres import PostgresStore, changes_in
 
 __all__ = ["LAYOUT", "PostgresIndex"]
 
@@ -144,7 +144,8 @@ class PostgresIndex(SearchIndex):
                     if not connection.execute("SELECT pg_try_advisory_xact_lock(%s)", (_CATCH_UP_LOCK,)).fetchone()[0]:
                         return taken  # another process is catching up right now; it does the work
                     watermark = connection.execute("SELECT watermark FROM search_state FOR UPDATE").fetchone()[0]
-                    changes = self.store.changes(after=watermark, limit=BATCH)
+                    # Through the same connection: a pool of one must not wait for itself.
+                    changes = changes_in(connection, watermark, BATCH)
                     if not changes:
                         return taken
                     self._write(connection, [c.document for c in changes])

@@ -46,7 +46,7 @@ from archivist.store.base import (
 )
 from archivist.store.sqlite import _now
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "PostgresStore", "conninfo", "redact"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "PostgresStore", "changes_in", "conninfo", "redact"]
 
 #: Migration n (1-based) is MIGRATIONS[n - 1]. Append only, as for SQLite.
 MIGRATIONS: list[tuple[str, ...]] = [
@@ -487,12 +487,7 @@ class PostgresStore(Store):
 
     def changes(self, after: int = 0, limit: int = 1000) -> list[Change]:
         with self._connection() as connection:
-            rows = connection.execute(
-                "SELECT c.seq, d.json FROM changes AS c JOIN documents AS d USING (id)"
-                " WHERE c.seq > %s ORDER BY c.seq LIMIT %s",
-                (after, limit),
-            ).fetchall()
-        return [Change(seq, Document.from_dict(json.loads(record))) for seq, record in rows]
+            return changes_in(connection, after, limit)
 
     def last_change(self) -> int:
         with self._connection() as connection:
@@ -563,6 +558,16 @@ class PostgresStore(Store):
 
     def _not_found(self, id: str) -> NotFoundError:
         return NotFoundError(f"no record with id {id!r} in {self.url}")
+
+
+def changes_in(connection: psycopg.Connection, after: int, limit: int) -> list[Change]:
+    """`Store.changes` read through `connection`, for a caller already holding one."""
+    rows = connection.execute(
+        "SELECT c.seq, d.json FROM changes AS c JOIN documents AS d USING (id)"
+        " WHERE c.seq > %s ORDER BY c.seq LIMIT %s",
+        (after, limit),
+    ).fetchall()
+    return [Change(seq, Document.from_dict(json.loads(record))) for seq, record in rows]
 
 
 def _json(document: Document) -> str:
