@@ -116,7 +116,7 @@ def test_search_facet_record_footnote_person_and_back(page: object) -> None:
     # A facet narrows the results in place; the address follows, so the back button works.
     p.locator("#facet-lang + ul a", has_text="Chinese").click()
     p.wait_for_selector(".chip")
-    assert "lang=Chinese" in p.url
+    p.wait_for_url("**lang=Chinese**")
     assert p.locator(".chip").inner_text().startswith("Original language:")
     # Seed 003, and the hostile copy of it.
     assert p.locator(".hit").count() == 2
@@ -140,8 +140,9 @@ def test_search_facet_record_footnote_person_and_back(page: object) -> None:
     # Back through the footnote jumps to the results, still narrowed.
     while "/search" not in p.url:
         p.go_back()
+    p.wait_for_url("**lang=Chinese**")
     p.wait_for_selector(".chip")
-    assert "lang=Chinese" in p.url and p.locator(".hit").count() == 2
+    assert p.locator(".hit").count() == 2
 
 
 def test_the_search_page_by_keyboard_alone(page: object) -> None:
@@ -170,7 +171,7 @@ def test_the_search_page_by_keyboard_alone(page: object) -> None:
     chosen = p.evaluate("document.activeElement.id")
     p.keyboard.press("Enter")
     p.wait_for_selector(".chip")
-    assert p.url != before
+    p.wait_for_function(f"location.href !== {before!r}")
     # Focus stays on the value just chosen, now marked as chosen.
     p.wait_for_function(f"document.activeElement.id === '{chosen}'")
     assert p.evaluate("document.activeElement.getAttribute('aria-current')") == "true"
