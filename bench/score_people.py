@@ -37,6 +37,8 @@ def authority_without(volume: str) -> Authority:
     base = default_authority()
     stripped = Authority()
     for person in base:
+        if person.local:
+            continue  # local records made by earlier work in this process are not the file's
         stripped.add(
             Person(
                 id=person.id,
