@@ -29,6 +29,7 @@ import threading
 from datetime import datetime, timezone
 from collections.abc import Sequence
 from pathlib import Path
+from contextlib import contextmanager
 from typing import Iterator
 
 from archivist.document import Document
@@ -309,32 +310,48 @@ class SQLiteStore(Store):
                 raise
         return result
 
-    def save(self, document: Document) -> None:
-        record = json.dumps(document.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the lock: committed whole, or rolled back whole on any
+        error; a block that has already rolled back (nothing to write) is left as it is."""
         with self._lock:
             db = self._checked()
             db.execute("BEGIN IMMEDIATE")
             try:
-                row = db.execute("SELECT sha256 FROM documents WHERE id = ?", (document.id,)).fetchone()
-                if row is None:
-                    raise self._not_found(document.id)
-                if row[0] != document.source.sha256:
-                    raise StoreError(
-                        f"record {document.id!r} was read from other bytes than the stored ones; "
-                        "use add() to store a new version"
-                    )
-                db.execute(
-                    "UPDATE documents SET title = ?, date_edtf = ?, date_earliest = ?, date_latest = ?,"
-                    " json = ?, updated_at = ? WHERE id = ?",
-                    (document.title, document.date.edtf, document.date.earliest, document.date.latest, record, _now(), document.id),
-                )
-                _write_mentions(db, document)
-                db.execute("INSERT OR REPLACE INTO changes (id) VALUES (?)", (document.id,))
-                db.execute("COMMIT")
+                yield db
+                if db.in_transaction:
+                    db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
+
+    def _save(self, db: sqlite3.Connection, document: Document, *, only_if_changed: bool) -> bool:
+        """Write a re-enriched record over its stored row (same original bytes); whether it wrote."""
+        row = db.execute("SELECT sha256, json FROM documents WHERE id = ?", (document.id,)).fetchone()
+        if row is None:
+            raise self._not_found(document.id)
+        if row[0] != document.source.sha256:
+            raise StoreError(
+                f"record {document.id!r} was read from other bytes than the stored ones; "
+                "use add() to store a new version"
+            )
+        record = json.dumps(document.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        if only_if_changed and record == row[1]:
+            return False
+        date = document.date
+        db.execute(
+            "UPDATE documents SET title = ?, date_edtf = ?, date_earliest = ?, date_latest = ?,"
+            " json = ?, updated_at = ? WHERE id = ?",
+            (document.title, date.edtf, date.earliest, date.latest, record, _now(), document.id),
+        )
+        _write_mentions(db, document)
+        db.execute("INSERT OR REPLACE INTO changes (id) VALUES (?)", (document.id,))
+        return True
+
+    def save(self, document: Document) -> None:
+        with self._writing() as db:
+            self._save(db, document, only_if_changed=False)
 
     def save_many(self, documents: Sequence[Document], *, enrichment: str | None = None) -> int:
         if enrichment is None:
@@ -342,39 +359,13 @@ class SQLiteStore(Store):
                 self.save(document)
             return len(documents)
         saved = 0
-        with self._lock:
-            db = self._checked()
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for document in documents:
-                    row = db.execute("SELECT sha256, json FROM documents WHERE id = ?", (document.id,)).fetchone()
-                    if row is None:
-                        raise self._not_found(document.id)
-                    if row[0] != document.source.sha256:
-                        raise StoreError(
-                            f"record {document.id!r} was read from other bytes than the stored ones; "
-                            "use add() to store a new version"
-                        )
-                    record = json.dumps(document.to_dict(), ensure_ascii=False, separators=(",", ":"))
-                    if record != row[1]:
-                        db.execute(
-                            "UPDATE documents SET title = ?, date_edtf = ?, date_earliest = ?, date_latest = ?,"
-                            " json = ?, updated_at = ? WHERE id = ?",
-                            (document.title, document.date.edtf, document.date.earliest, document.date.latest,
-                             record, _now(), document.id),
-                        )
-                        _write_mentions(db, document)
-                        db.execute("INSERT OR REPLACE INTO changes (id) VALUES (?)", (document.id,))
-                        saved += 1
-                    db.execute(
-                        "INSERT OR REPLACE INTO enrichments (id, fingerprint, sha256) VALUES (?, ?, ?)",
-                        (document.id, enrichment, document.source.sha256),
-                    )
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
+        with self._writing() as db:
+            for document in documents:
+                saved += self._save(db, document, only_if_changed=True)
+                db.execute(
+                    "INSERT OR REPLACE INTO enrichments (id, fingerprint, sha256) VALUES (?, ?, ?)",
+                    (document.id, enrichment, document.source.sha256),
+                )
         return saved
 
     def stale(self, enrichment: str) -> list[str]:
