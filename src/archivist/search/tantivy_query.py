@@ -239,18 +239,21 @@ class Planner:
         raise QueryError(f"{name}: cannot be used here", query=str(self.tree), position=node.position)
 
     def person(self, value: str, positive: bool) -> Query | None:
-        """Records that name the person: a mention or participant linked to their authority
-        record, or a participant or mention printed with one of their spellings. The text
-        itself is left to the people stage that links mentions: a free-text query finds
-        every spelling in it anyway, and a phrase per spelling over every body is slow."""
+        """Records that name the person: for a name or id of the authority, the mentions and
+        participants linked to that record (participants are linked by name when indexed, so
+        every spelling finds them); for any other name, the participants and mentions printed
+        so. The text itself is left to the people stage that links mentions: a free-text query
+        finds every spelling in it anyway, and a phrase per spelling over every body is slow."""
         spellings = self.index.spellings
         ids = spellings.persons(value)
-        # The value as an id too: records link persons the authority lacks by ids of their own.
-        clauses = [Query.term_query(self.schema, "person_id", i) for i in dict.fromkeys([value.strip(), *ids])]
         typed = self.index.analyze(value) if not value.isdigit() else []
-        if typed:
-            # Participants and mentions printed so, linked or not.
-            clauses.append(words_query(self.schema, "person_words", typed))
+        if ids:
+            clauses = [Query.term_query(self.schema, "person_id", i) for i in ids]
+        else:
+            # An id of the record's own (a person the authority lacks), or a name as printed.
+            clauses = [Query.term_query(self.schema, "person_id", value.strip())]
+            if typed:
+                clauses.append(words_query(self.schema, "person_words", typed))
         names = [value] if typed else []
         for person_id in ids[:4]:
             names.extend(spellings.spellings(person_id))
