@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import threading
 import time
 import zlib
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -519,25 +517,16 @@ def _named(person: Any, records: int) -> NamedPerson:
 
 def _characters(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Byte offsets of UTF-8 `text` (what tantivy's highlights count) as character offsets."""
-    # Every character past ASCII adds bytes; note where each one starts and how many bytes
-    # the text has gained by its end. Records are mostly ASCII, so this list is short.
-    starts: list[int] = []
-    gained: list[int] = []
-    extra = 0
-    for match in _NON_ASCII.finditer(text):
-        width = len(match.group().encode("utf-8")) - 1
-        starts.append(match.start() + extra)
-        extra += width
-        gained.append(extra)
-
-    def character(offset: int) -> int:
-        index = bisect_right(starts, offset - 1)
-        return offset - (gained[index - 1] if index else 0)
-
-    return [(character(start), character(end)) for start, end in spans]
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+    encoded = text.encode("utf-8")
+    converted: list[tuple[int, int]] = []
+    done_bytes = done_chars = 0
+    # The spans come in order: each step decodes only the bytes since the last one, in C.
+    for start, end in spans:
+        done_chars += len(encoded[done_bytes:start].decode("utf-8", errors="ignore"))
+        length = len(encoded[start:end].decode("utf-8", errors="ignore"))
+        converted.append((done_chars, done_chars + length))
+        done_bytes, done_chars = end, done_chars + length
+    return converted
 
 
 def _repaired(text: str, value: str, reading: Reading | None) -> str | None:
