@@ -52,7 +52,7 @@ __all__ = ["QUERIES", "main", "run"]
 
 FACETS = ("lang", "year", "archive")
 PAGE = 20
-WRITER_HEAP = 200_000_000
+WRITER_HEAP = 100_000_000
 WRITER_THREADS = 2
 TARGETS = {"p95_ms": 50.0, "vs_raw": 1.5, "vs_fts5_common": 20.0, "ingest_vs_raw": 0.5, "rss_mb": 500.0}
 
