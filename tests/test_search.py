@@ -372,6 +372,41 @@ def test_any_query_is_answered_or_refused_cleanly(index: SearchIndex, query: str
         assert results.total >= len(results.hits)
 
 
+# -- the command line ----------------------------------------------------------------------
+
+
+def test_cli_search_prints_a_page_json_and_facets(built: Path) -> None:
+    from click.testing import CliRunner
+
+    from archivist.cli import cli
+
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["search", "speaker:Mao Korea", "--db", str(built)])
+    assert shown.exit_code == 0, shown.output
+    assert "1 records for speaker:Mao Korea" in shown.output
+    assert "talk" in shown.output and "Mao Zedong" in shown.output
+    as_json = runner.invoke(cli, ["search", "Korea", "--db", str(built), "--json", "--facets", "--limit", "2"])
+    data = json.loads(as_json.output)
+    assert data["total"] == 3 and len(data["hits"]) == 2 and "lang" in data["facets"]
+    narrowed = runner.invoke(cli, ["search", "", "--db", str(built), "--json", "--select", "lang=Russian", "--sort", "date"])
+    assert [h["id"] for h in json.loads(narrowed.output)["hits"]] == ["damaged"]
+    bad = runner.invoke(cli, ["search", "col:x OR {", "--db", str(built)])
+    assert bad.exit_code == 1
+    assert "unknown field 'col:' at position 0" in bad.output
+    wrong = runner.invoke(cli, ["search", "", "--db", str(built), "--select", "lang"])
+    assert wrong.exit_code != 0 and "FACET=VALUE" in wrong.output
+
+
+def test_cli_reindex_rebuilds(built: Path) -> None:
+    from click.testing import CliRunner
+
+    from archivist.cli import cli
+
+    result = CliRunner().invoke(cli, ["reindex", "--db", str(built)])
+    assert result.exit_code == 0, result.output
+    assert f"indexed {len(RECORDS)} records" in result.output
+
+
 # -- keeping up with the store -------------------------------------------------------------
 
 
