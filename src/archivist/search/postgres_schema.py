@@ -9,7 +9,7 @@ from __future__ import annotations
 __all__ = ["COLUMNS", "LAYOUT", "SCHEMA", "TABLES"]
 
 #: The tables' layout; another one in the database is dropped and rebuilt from the store.
-LAYOUT = 1
+LAYOUT = 2
 
 SCHEMA = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -65,6 +65,7 @@ SCHEMA = (
     CREATE TABLE IF NOT EXISTS search_documents (
         id                 text COLLATE "C" PRIMARY KEY,
         tsv                tsvector NOT NULL,
+        rank_tsv           tsvector NOT NULL,
         title_words        text NOT NULL,
         summary_words      text NOT NULL,
         body_words         text NOT NULL,
@@ -125,7 +126,7 @@ SCHEMA = (
 TABLES = ("search_documents", "search_terms", "search_speakers", "search_names", "search_state")
 
 COLUMNS = (
-    "id", "tsv", "title_words", "summary_words", "body_words", "turns", "lang", "lang_key",
+    "id", "tsv", "rank_tsv", "title_words", "summary_words", "body_words", "turns", "lang", "lang_key",
     "classification", "classification_key", "archive", "archive_words", "type", "type_words",
     "translator", "translator_words", "person", "person_id", "person_words", "speaker",
     "speaker_key", "year", "earliest", "latest", "sort_date", "title", "date", "text", "layout",
