@@ -40,7 +40,7 @@ from archivist.search.postgres_schema import COLUMNS, LAYOUT, SCHEMA, TABLES
 from archivist.search.readings import Reading
 from archivist.search.snippets import Passage, match_variants, snippets
 from archivist.search.snippets import Spellings as SnippetSpellings
-from archivist.search.tantivy_index import TantivyIndex, _slug, analyzer
+from archivist.search.tantivy_index import TantivyIndex, _keyword_analyzer, _slug, analyzer
 from archivist.search.variants import Spellings, expand
 from archivist.store.postgres import PostgresStore, changes_in
 
@@ -260,7 +260,7 @@ class PostgresIndex(SearchIndex):
     # -- what the planner asks -------------------------------------------------------------
 
     def analyze(self, text: str) -> list[str]:
-        return _analyze(self._words, text)
+        return self._words.analyze(text)
 
     def keyword(self, text: str) -> list[str]:
         return self._keyword.analyze(text)
@@ -522,16 +522,6 @@ def _prefer_indexes(connection: Any, condition: Any) -> None:
 
 def _named(person: Any, records: int) -> NamedPerson:
     return NamedPerson(person.id, person.name, person.preferred, person.variants, person.birth_year, person.death_year, records)
-
-
-def _keyword_analyzer() -> Any:
-    from archivist.search.tantivy_index import _keyword_analyzer as keyword
-
-    return keyword()
-
-
-def _analyze(words: Any, text: str) -> list[str]:
-    return words.analyze(text)
 
 
 def _field_terms(title_words: str, body_words: str) -> Counter[str]:
