@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -50,8 +51,14 @@ class Cluster:
         os.chmod(self.root, 0o700)
 
     def _run(self, *command: str) -> None:
-        prefix = ["runuser", "-u", "postgres", "--"] if self.as_postgres else []
-        result = subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=120)
+        argv = list(command)
+        if self.as_postgres:
+            # runuser (util-linux) where it is; su otherwise, as on a minimal image.
+            if shutil.which("runuser"):
+                argv = ["runuser", "-u", "postgres", "--", *argv]
+            else:
+                argv = ["su", "postgres", "-s", "/bin/sh", "-c", shlex.join(argv)]
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(command[:2])} failed: {result.stdout}{result.stderr}".strip())
 
