@@ -30,7 +30,7 @@ BUILT_QUERIES = [
     "speaker:108483 Korea", "(speaker:Mao OR speaker:Mikoyan) Albania", "speaker:Mikoyan", "speaker:Nobody Korea",
     "Kim Il Sung", '"Kim Il-sung"', "title:Il", "Mao Zedong", '"Mao Zedong" armistice', "Mao Tse-tung armistice",
     "person:Mikoyan", 'person:"Mao Tse-tung"', "person:108483", 'person:"Mao Zedong"', 'person:"Kim Il Sung"',
-    "person:no-such-person", "Korea OR armistice",
+    "person:no-such-person", "person:Kim", 'person:"Chairman Mao"', "person:Mao", "Korea OR armistice",
 ]
 
 #: Queries over the real corpora (both seeds and the 46 FRUS records).
@@ -42,7 +42,8 @@ CORPUS_QUERIES = [
     "translator:Goldberg", "date:1956", "year:1957 Kim", "person:Dulles", "person:Rhee", "speaker:Dulles",
     "economic aid", '"economic aid"', "NEAR(economic aid Korea, 20)", "Syngman Rhee", "Chou En-lai", "Zhou Enlai",
     "(Korea OR China) -Japan", "Khrushchev", "Peking", "1.5", "classification:secret", "-classification:secret",
-    "speaker:Kim Il Sung", "person:107176", "title:Conversation", "Conversation*", "NEAR(Kim Mao, 50)",
+    "speaker:Kim Il Sung", "person:107176", "person:Puzanov", 'person:"Syngman Rhee"', "title:Conversation",
+    "Conversation*", "NEAR(Kim Mao, 50)",
 ]
 
 

@@ -274,15 +274,21 @@ class Planner:
         raise QueryError(f"{name}: cannot be used here", query=str(self.tree), position=node.position)
 
     def person(self, value: str, positive: bool) -> Condition:
-        """Records that name the person: a mention or participant linked to their authority
-        record, or a participant or mention printed with one of their spellings."""
+        """Records that name the person, as the tantivy engine reads `person:`: for a name or
+        id of the authority, the mentions and participants linked to that record; for any other
+        name, the participants and mentions printed so."""
         spellings = self.index.spellings
         ids = spellings.persons(value)
-        # The value as an id too: records link persons the authority lacks by ids of their own.
-        clauses = [Condition("person_id && %s::text[]", (list(dict.fromkeys([value.strip(), *ids])),))]
         typed = self.index.analyze(value) if not value.isdigit() else []
-        if typed:
-            clauses.append(_words_in("person_words", typed))
+        if ids:
+            # A name or id of the authority: the mentions and participants linked to it
+            # (participants are linked by name when indexed, so every spelling finds them).
+            clauses = [Condition("person_id && %s::text[]", (list(ids),))]
+        else:
+            # An id of the record's own (a person the authority lacks), or a name as printed.
+            clauses = [Condition("person_id && %s::text[]", ([value.strip()],))]
+            if typed:
+                clauses.append(_words_in("person_words", typed))
         names = [value] if typed else []
         for person_id in ids[:4]:
             names.extend(spellings.spellings(person_id))
