@@ -111,7 +111,8 @@ SETTINGS: tuple[Setting, ...] = (
         "index_dir",
         "",
         "Folder of the search index. Empty, the default: beside a SQLite database "
-        "(archive.db.index), or for a server store a folder of its own under ~/.cache/archivist.",
+        "(archive.db.index). A PostgreSQL store is searched in its database and keeps only the "
+        "authority's spellings here (default ~/.cache/archivist).",
     ),
 )
 
