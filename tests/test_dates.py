@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archivist.dates import leading_date, parse_date
+from archivist.dates import _parsed_bounds, bounds, leading_date, parse_date
 
 
 @pytest.mark.parametrize(
@@ -75,6 +75,12 @@ def test_bounds_hold_the_date(year, month, data):
         assert value.earliest == value.latest == f"{year}-{month:02d}-{day:02d}"
     month_only = parse_date(f"{calendar.month_name[month]} {year}")
     assert month_only.earliest <= f"{year}-{month:02d}-{day:02d}" <= month_only.latest
+
+
+@given(st.integers(1, 2100), st.integers(0, 13), st.integers(0, 32), st.sampled_from(["y", "m", "d"]))
+def test_plain_dates_are_bounded_as_the_edtf_package_bounds_them(year, month, day, precision):
+    value = f"{year:04d}" + (f"-{month:02d}" if precision != "y" else "") + (f"-{day:02d}" if precision == "d" else "")
+    assert bounds(value) == _parsed_bounds(value)
 
 
 @given(st.text(max_size=40))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from edtf import parse_edtf
 
@@ -166,8 +167,28 @@ def _bounded(text: str, start: int, end: int) -> bool:
     return not before.isalnum() and not after.isalnum()
 
 
+_PLAIN_DAY = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@lru_cache(maxsize=8192)
 def bounds(edtf: str) -> tuple[str | None, str | None]:
-    """Earliest and latest ISO day an EDTF value can mean."""
+    """Earliest and latest ISO day an EDTF value can mean. A plain year, month or day (most
+    records' dates) is computed here; every other form is read by the edtf package."""
+    plain = _PLAIN_DAY.fullmatch(edtf)
+    if plain:
+        year, month, day = (int(part) if part else None for part in plain.groups())
+        if month is None:
+            return f"{year:04d}-01-01", f"{year:04d}-12-31"
+        if 1 <= month <= 12:
+            last = calendar.monthrange(year, month)[1] if year else 0
+            if day is None and last:
+                return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+            if day is not None and 1 <= day <= last:
+                return edtf, edtf
+    return _parsed_bounds(edtf)
+
+
+def _parsed_bounds(edtf: str) -> tuple[str | None, str | None]:
     try:
         parsed = parse_edtf(edtf)
     except Exception:  # edtf raises its own parse errors and ValueErrors
