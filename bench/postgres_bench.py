@@ -15,6 +15,12 @@ records for every query; a difference is printed and fails the run.
 Unless --postgres names a database, a throwaway PostgreSQL 15 cluster is started in a temporary
 folder (tests/postgres_cluster.py: fsync and synchronous_commit off, default memory settings)
 and stopped at the end; that favours PostgreSQL's ingest over a durable server.
+
+At a million records the SQLite side need not be built twice: `--sqlite-from` takes it from a
+run of search_bench.py at the same size and seed (its archivist ingest, its archivist pages and
+the size of its store), and only PostgreSQL is built and timed here:
+
+    python bench/postgres_bench.py --docs 1000000 --reps 5 --sqlite-from var/bench/1000000
 """
 
 from __future__ import annotations
@@ -93,6 +99,18 @@ def postgres_size(url: str) -> int:
         return int(connection.execute("SELECT pg_database_size(current_database())").fetchone()[0])
 
 
+def sqlite_from(folder: Path, docs: int) -> dict[str, Any]:
+    """The SQLite + tantivy side of a search_bench.py run in `folder`: ingest times, pages, size."""
+    previous = json.loads((folder / "results.json").read_text())
+    if previous["docs"] != docs:
+        raise SystemExit(f"{folder / 'results.json'} holds a run at {previous['docs']:,} records, not {docs:,}")
+    built = previous["archivist"]
+    queries = {name: dict(previous["queries"][name]["archivist"]) for name in QUERIES}
+    return {"store_s": built["store_s"], "index_s": built["index_s"], "queries": queries,
+            "bytes": sqlite_size(folder / "archive.db"), "from": str(folder / "results.json"),
+            "date": previous["date"]}
+
+
 def table(result: dict[str, Any]) -> str:
     docs = result["docs"]
     lines = [
@@ -113,6 +131,9 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             f"  {name:<18}{a['total']:>9,}{a['p50_ms']:>13.1f} / {a['p95_ms']:<6.1f}{b['p50_ms']:>13.1f} / {b['p95_ms']:<6.1f}{same}"
         )
+    if "from" in s:
+        lines += ["", f"  SQLite + tantivy: the archivist figures of the search benchmark's run of {s['date']} on the same",
+                  f"  records ({s['from']}); PostgreSQL built and timed in this run"]
     return "\n".join(lines)
 
 
@@ -123,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="folder for the SQLite data (default var/bench/pg-DOCS)")
     parser.add_argument("--postgres", default=None, help="a PostgreSQL database to use (default: a throwaway cluster)")
     parser.add_argument("--seed", type=int, default=1956)
+    parser.add_argument("--sqlite-from", type=Path, default=None,
+                        help="a search_bench.py folder of the same size and seed to take the SQLite side from")
     args = parser.parse_args(argv)
     work = args.work or ROOT / "var" / "bench" / f"pg-{args.docs}"
     shutil.rmtree(work, ignore_errors=True)
@@ -138,13 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result: dict[str, Any] = {"docs": args.docs, "date": date.today().isoformat(), "machine": _machine()}
         path = work / "archive.db"
-        result["sqlite"] = build(str(path), args.docs, args.seed)
-        print(f"SQLite built: {result['sqlite']}", file=sys.stderr, flush=True)
+        if args.sqlite_from is None:
+            result["sqlite"] = build(str(path), args.docs, args.seed)
+            print(f"SQLite built: {result['sqlite']}", file=sys.stderr, flush=True)
         result["postgres"] = build(url, args.docs, args.seed)
         print(f"PostgreSQL built: {result['postgres']}", file=sys.stderr, flush=True)
-        result["sqlite"]["queries"] = timings(str(path), args.reps)
+        if args.sqlite_from is None:
+            result["sqlite"]["queries"] = timings(str(path), args.reps)
+            result["sqlite"]["bytes"] = sqlite_size(path)
+        else:
+            result["sqlite"] = sqlite_from(args.sqlite_from, args.docs)
         result["postgres"]["queries"] = timings(url, args.reps)
-        result["sqlite"]["bytes"] = sqlite_size(path)
         result["postgres"]["bytes"] = postgres_size(url)
         (work / "results.json").write_text(json.dumps(result, indent=2))
         print(table(result))
