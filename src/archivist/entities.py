@@ -42,7 +42,7 @@ from archivist.authority import (
     parse_name,
 )
 from archivist.romanisation import chinese_key
-from archivist.document import Document, Mention
+from archivist.document import Annotation, Document, Mention
 from archivist.pipeline import stage
 
 __all__ = [
@@ -529,24 +529,46 @@ def _model():
         return None
 
 
-def model_candidates(text: str, authority: Authority, taken: list[Candidate]) -> list[Candidate]:
-    """PERSON names the model finds where no rule found a name: linked like any other when the
-    authority knows them, else given a local record."""
+#: Annotation kind of a name the statistical model read as a PERSON, before any rule judged it.
+MODEL_PERSON = "model_person"
+
+
+def model_entities(document: Document, taken: list[Candidate]) -> list[tuple[int, int]]:
+    """Where the model reads PERSON names in the paragraphs no rule explained. The model's
+    reading is kept on the record as `model_person` annotations, so that linking the record
+    again with its collection's evidence (the same text, the same rule candidates) reuses it
+    rather than running the model a second time."""
+    kept = [(a.start, a.end) for a in document.annotations if a.kind == MODEL_PERSON]
+    if kept:
+        return kept
     nlp = _model()
     if nlp is None:
         return []
-    from archivist.places import gazetteer
-
-    spans = sorted((c.start, c.end) for c in taken)
-    found: list[Candidate] = []
-    pieces = _unexplained_paragraphs(text, spans)
+    text = document.text
+    pieces = _unexplained_paragraphs(text, sorted((c.start, c.end) for c in taken))
     entities = [
         (offset + e.start_char, offset + e.end_char)
         for (offset, _), doc in zip(pieces, nlp.pipe(piece for _, piece in pieces))
         for e in doc.ents
         if e.label_ == "PERSON"
     ]
-    for start, end in entities:
+    if entities:
+        read = [Annotation(MODEL_PERSON, start, end, text[start:end], "PERSON") for start, end in entities]
+        document.annotations = sorted(document.annotations + read, key=lambda a: (a.start, a.end))
+    return entities
+
+
+def model_candidates(document: Document, authority: Authority, taken: list[Candidate]) -> list[Candidate]:
+    """PERSON names the model finds where no rule found a name: linked like any other when the
+    authority knows them, else given a local record."""
+    if _model() is None:
+        return []
+    from archivist.places import gazetteer
+
+    text = document.text
+    spans = sorted((c.start, c.end) for c in taken)
+    found: list[Candidate] = []
+    for start, end in model_entities(document, taken):
         surface = re.sub(r"[’']s$|\[\d*$", "", text[start:end]).strip()
         end = start + len(surface)
         if any(a < end and start < b for a, b in spans) or "\n" in surface:
@@ -609,7 +631,7 @@ def find_mentions(
     found: list[Candidate] = []
     for start, end in _scan_ranges(document):
         found.extend(candidates(document.text, start, end, authority, known))
-    found = sorted(found + model_candidates(document.text, authority, found), key=lambda c: (c.start, c.end))
+    found = sorted(found + model_candidates(document, authority, found), key=lambda c: (c.start, c.end))
     context = Context(
         year=_year(document),
         participants=participants,
@@ -768,7 +790,9 @@ def speaker_mentions(document: Document, mentions: list[Mention], authority: Aut
 
 @stage("people", requires=("text", "date", "participants", "blocks.speaker"), assigns=("mentions.person",))
 def annotate_people(document: Document) -> Document:
-    """Person mentions linked to the authority; speaker labels are mentions of their speaker."""
+    """Person mentions linked to the authority; speaker labels are mentions of their speaker.
+    The model reads the record afresh: what an earlier run read is dropped first."""
+    document.annotations = [a for a in document.annotations if a.kind != MODEL_PERSON]
     kept = [m for m in document.mentions if m.kind != "person"]
     document.mentions = sorted(kept + find_mentions(document), key=lambda m: (m.start, m.end))
     return document
