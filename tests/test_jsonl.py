@@ -85,3 +85,17 @@ def test_a_broken_line_is_reported_with_its_number(shared: Path, tmp_path: Path)
 def test_is_backup() -> None:
     assert jsonl.is_backup("dump.jsonl") and jsonl.is_backup("DUMP.JSONL")
     assert not jsonl.is_backup("record.txt")
+
+
+def test_a_records_json_is_what_dataclasses_asdict_gives_for_every_shared_record(shared: Path) -> None:
+    from dataclasses import asdict
+
+    for document in shared_documents(shared):
+        expected = asdict(document)
+        expected["source"].pop("original")
+        data = document.to_dict()
+        assert data == expected, document.id
+        assert json.dumps(data) == json.dumps(expected), document.id
+        # Built anew: changing the JSON leaves the record as it was.
+        data["blocks"].clear()
+        assert document.blocks

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 __all__ = [
@@ -149,6 +149,21 @@ class Source:
         )
 
 
+def _plain(value: Any) -> Any:
+    """What `dataclasses.asdict` gives for a record, built without its deep copies (which took
+    most of the time of storing one): dataclasses as dicts of their fields, new lists, tuples and
+    dicts, the immutable values themselves."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    return value
+
+
 @dataclass
 class Document:
     """One record. `date` is the record's date; `datetime` its ISO date and time with the UTC
@@ -195,7 +210,7 @@ class Document:
         return self.text[start:end]
 
     def to_dict(self, *, with_original: bool = False) -> dict[str, Any]:
-        data = asdict(self)
+        data = _plain(self)
         source = data["source"]
         original = source.pop("original")
         if with_original:
