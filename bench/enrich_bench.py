@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--workers", default="1,2", help="Dask worker counts to run, comma-separated")
     parser.add_argument("--postgres", default=None, help="a PostgreSQL database to use (default: a throwaway cluster)")
+    parser.add_argument("--no-in-process", action="store_true", help="leave out `archivist enrich` in one process")
     args = parser.parse_args(argv)
     from search_bench import _machine
 
@@ -174,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         loaded = load(url, args.docs)
         rows = {}
-        for name in ["plain loop", "enrich, this process"] + [f"enrich --workers {w}" for w in args.workers.split(",") if w]:
+        names = ["plain loop"] + ([] if args.no_in_process else ["enrich, this process"])
+        for name in names + [f"enrich --workers {w}" for w in args.workers.split(",") if w]:
             rows[name] = variant(name, url)
             print(f"{name}: {rows[name]['wall']:.0f} s", file=sys.stderr, flush=True)
         print(table(args.docs, rows, loaded, _machine()))

@@ -1,5 +1,5 @@
-"""The search benchmark's quick run works end to end, so the benchmark never rots. Speed is
-measured by the benchmark itself, never asserted here."""
+"""The benchmarks' small runs work end to end, so that they never rot. Speed is measured by
+the benchmarks themselves, never asserted here."""
 
 from __future__ import annotations
 
@@ -57,3 +57,55 @@ def test_quick_benchmark_runs_every_engine_on_the_same_rows(shared: Path, tmp_pa
         for cell in row.values():
             assert cell["p50_ms"] > 0 and cell["p95_ms"] >= cell["p50_ms"]
     assert result["archivist"]["peak_rss_mb"] > 0
+
+
+def test_postgres_benchmark_runs_both_stores_on_the_same_records(shared: Path, postgres_cluster, tmp_path: Path) -> None:
+    bench = str(ROOT / "bench" / "postgres_bench.py")
+    first = postgres_cluster.database()
+    run = subprocess.run(
+        [sys.executable, bench, "--docs", "300", "--reps", "2", "--work", str(tmp_path / "both"), "--postgres", first],
+        capture_output=True, text=True, timeout=900,
+    )
+    postgres_cluster.drop(first)
+    # The run fails when the two stores find a different number of records for any query.
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "DIFFERENT" not in run.stdout
+    result = json.loads((tmp_path / "both" / "results.json").read_text())
+    for store in ("sqlite", "postgres"):
+        assert result[store]["store_s"] > 0 and result[store]["bytes"] > 0
+    assert result["sqlite"]["queries"]["common word"]["total"] == result["postgres"]["queries"]["common word"]["total"] > 100
+
+    # At a million records the SQLite side comes from the search benchmark's run of the same
+    # records, and only PostgreSQL is built: the counts are checked against that run's.
+    searched = tmp_path / "search"
+    searched.mkdir()
+    (searched / "results.json").write_text(json.dumps({
+        "docs": 300, "date": "2026-11-30",
+        "archivist": {"store_s": 1.0, "index_s": 1.0},
+        "queries": {name: {"archivist": cell} for name, cell in result["sqlite"]["queries"].items()},
+    }))
+    (searched / "archive.db").write_bytes(b"x" * 100)
+    second = postgres_cluster.database()
+    again = subprocess.run(
+        [sys.executable, bench, "--docs", "300", "--reps", "1", "--work", str(tmp_path / "one"), "--postgres", second,
+         "--sqlite-from", str(searched)],
+        capture_output=True, text=True, timeout=900,
+    )
+    postgres_cluster.drop(second)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "the archivist figures of the search benchmark's run" in again.stdout
+    one = json.loads((tmp_path / "one" / "results.json").read_text())
+    assert one["sqlite"]["bytes"] == 100
+    assert {n: c["total"] for n, c in one["postgres"]["queries"].items()} == {n: c["total"] for n, c in result["sqlite"]["queries"].items()}
+
+
+def test_enrichment_benchmark_runs_the_loop_and_a_dask_worker(shared: Path, postgres_database: str) -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "enrich_bench.py"), "--docs", "12", "--workers", "1",
+         "--no-in-process", "--postgres", postgres_database],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    rows = {line.split("  ")[1].strip(): line for line in run.stdout.splitlines() if line.startswith("  plain loop") or line.startswith("  enrich")}
+    assert set(rows) == {"plain loop", "enrich --workers 1"}
+    assert "1.00x" in rows["plain loop"]
