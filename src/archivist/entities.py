@@ -533,11 +533,11 @@ def _model():
 MODEL_PERSON = "model_person"
 
 
-def model_entities(document: Document, taken: list[Candidate]) -> list[tuple[int, int]]:
-    """Where the model reads PERSON names in the paragraphs no rule explained. The model's
-    reading is kept on the record as `model_person` annotations, so that linking the record
-    again with its collection's evidence (the same text, the same rule candidates) reuses it
-    rather than running the model a second time."""
+def model_entities(document: Document, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where the model reads PERSON names in the sentences that no rule explained (`spans`: the
+    stretches the rules read as names, sorted). The model's reading is kept on the record as
+    `model_person` annotations, so that linking the record again with its collection's evidence
+    (the same text, the same rule candidates) reuses it rather than running the model again."""
     kept = [(a.start, a.end) for a in document.annotations if a.kind == MODEL_PERSON]
     if kept:
         return kept
@@ -545,7 +545,7 @@ def model_entities(document: Document, taken: list[Candidate]) -> list[tuple[int
     if nlp is None:
         return []
     text = document.text
-    pieces = _unexplained_sentences(text, sorted((c.start, c.end) for c in taken))
+    pieces = _unexplained_sentences(text, spans)
     entities = [
         (offset + e.start_char, offset + e.end_char)
         for (offset, _), doc in zip(pieces, nlp.pipe(piece for _, piece in pieces))
@@ -568,7 +568,7 @@ def model_candidates(document: Document, authority: Authority, taken: list[Candi
     text = document.text
     spans = sorted((c.start, c.end) for c in taken)
     found: list[Candidate] = []
-    for start, end in model_entities(document, taken):
+    for start, end in model_entities(document, spans):
         surface = re.sub(r"[’']s$|\[\d*$", "", text[start:end]).strip()
         end = start + len(surface)
         if any(a < end and start < b for a, b in spans) or "\n" in surface:
