@@ -162,17 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", default=None, help="a PostgreSQL database to use (default: a throwaway cluster)")
     parser.add_argument("--no-in-process", action="store_true", help="leave out `archivist enrich` in one process")
     args = parser.parse_args(argv)
+    from postgres_cluster import database_or_throwaway
     from search_bench import _machine
 
-    cluster = None
-    url = args.postgres
-    if url is None:
-        from postgres_cluster import Cluster
-
-        cluster = Cluster()
-        cluster.start()
-        url = cluster.database()
-    try:
+    with database_or_throwaway(args.postgres) as url:
         loaded = load(url, args.docs)
         rows = {}
         names = ["plain loop"] + ([] if args.no_in_process else ["enrich, this process"])
@@ -180,9 +173,6 @@ def main(argv: list[str] | None = None) -> int:
             rows[name] = variant(name, url)
             print(f"{name}: {rows[name]['wall']:.0f} s", file=sys.stderr, flush=True)
         print(table(args.docs, rows, loaded, _machine()))
-    finally:
-        if cluster is not None:
-            cluster.stop()
     return 0
 
 

@@ -124,6 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ingest", type=int, default=400, help="export files the concurrent ingest reads")
     parser.add_argument("--postgres", default=None, help="an empty PostgreSQL database (default: a throwaway cluster)")
     args = parser.parse_args(argv)
+    from postgres_cluster import database_or_throwaway
+
+    with database_or_throwaway(args.postgres) as url:
+        return run(args, url)
+
+
+def run(args: argparse.Namespace, url: str) -> int:
+    """The load test against the store at `url`; 1 when any request failed or any record was
+    lost or doubled."""
     from enrich_bench import exports
     from search_bench import _machine
 
@@ -131,14 +140,6 @@ def main(argv: list[str] | None = None) -> int:
     from archivist.sources import read_bytes
     from archivist.store import open_store
 
-    cluster = None
-    url = args.postgres
-    if url is None:
-        from postgres_cluster import Cluster
-
-        cluster = Cluster()
-        cluster.start()
-        url = cluster.database()
     server = ingest = None
     folder = Path(tempfile.mkdtemp(prefix="archivist-load-"))
     inbox = folder / "exports"
@@ -214,8 +215,6 @@ def main(argv: list[str] | None = None) -> int:
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        if cluster is not None:
-            cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
 

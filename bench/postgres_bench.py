@@ -150,15 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or ROOT / "var" / "bench" / f"pg-{args.docs}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    cluster = None
-    url = args.postgres
-    if url is None:
-        from postgres_cluster import Cluster
 
-        cluster = Cluster()
-        cluster.start()
-        url = cluster.database()
-    try:
+    from postgres_cluster import database_or_throwaway
+
+    with database_or_throwaway(args.postgres) as url:
         result: dict[str, Any] = {"docs": args.docs, "date": date.today().isoformat(), "machine": _machine()}
         path = work / "archive.db"
         if args.sqlite_from is None:
@@ -176,9 +171,6 @@ def main(argv: list[str] | None = None) -> int:
         (work / "results.json").write_text(json.dumps(result, indent=2))
         print(table(result))
         differing = [n for n in QUERIES if result["sqlite"]["queries"][n]["total"] != result["postgres"]["queries"][n]["total"]]
-    finally:
-        if cluster is not None:
-            cluster.stop()
     return 1 if differing else 0
 
 

@@ -14,9 +14,11 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["Cluster", "binaries"]
+__all__ = ["Cluster", "binaries", "database_or_throwaway"]
 
 #: Where Debian's postgresql-15 puts its programs; later versions are taken when 15 is absent.
 _BINARIES = [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
@@ -117,3 +119,18 @@ def _login() -> str:
     import getpass
 
     return getpass.getuser()
+
+
+@contextmanager
+def database_or_throwaway(url: str | None) -> Iterator[str]:
+    """`url` when one is given; else a new database of a throwaway cluster, stopped afterwards
+    (the benchmarks' `--postgres` option)."""
+    if url is not None:
+        yield url
+        return
+    cluster = Cluster()
+    cluster.start()
+    try:
+        yield cluster.database()
+    finally:
+        cluster.stop()
